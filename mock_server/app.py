@@ -1,0 +1,232 @@
+"""``create_app(settings)``: the mock Dataverse as one Starlette application.
+
+The route list below is the whole URL table. The app owns its database, clock and settings
+(on ``app.state.mock``); nothing lives in module globals, so several mocks can run in one
+process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server import admin
+from mock_server.auth import DEFAULT_ADMIN_TOKEN, authenticate
+from mock_server.clock import DEFAULT_START, Clock, parse_instant
+from mock_server.errors import (
+    DataverseError,
+    InternalError,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    ResourceNotFound,
+    Unauthorized,
+)
+from mock_server.odata.context import Call
+from mock_server.odata.endpoints import dispatch
+from mock_server.odata.prefer import parse_prefer
+from mock_server.odata.query_options import parse_query_string
+from mock_server.odata.url import parse_path
+from mock_server.seed import ADMIN_USER_ID, ORGANIZATION_ID, seed_database
+from mock_server.store.database import MEMORY, Database
+from mock_server.store.query import Caller
+from mock_server.store.records import Writer
+from mock_server.store.tables import tables
+
+log = logging.getLogger("mock_server")
+VERSIONS = {"v9.0", "v9.1", "v9.2"}
+MAX_BODY = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = MEMORY
+    seed: int = 1
+    scale: int = 20
+    admin_token: str = DEFAULT_ADMIN_TOKEN
+    clock_start: datetime = DEFAULT_START
+    request_log_size: int = 1000
+
+
+@dataclass
+class MockState:
+    """One mock's database, clock and settings, and its log of recent requests."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    seed: int
+    scale: int
+    requests: deque[dict[str, Any]] = field(default_factory=deque)
+
+    def reseed(self, seed: int, scale: int) -> dict[str, int]:
+        counts = seed_database(self.db, seed, scale, self.clock.now())
+        self.seed, self.scale = seed, scale
+        with self.db.transaction() as conn:
+            self.db.set_state(conn, "clock", self.clock.now().isoformat())
+        return counts
+
+    def save_clock(self) -> None:
+        with self.db.transaction() as conn:
+            self.db.set_state(conn, "clock", self.clock.now().isoformat())
+
+    def caller(self, conn: Connection, authorization: str | None) -> Caller:
+        user_id, _ = authenticate(authorization, self.settings.admin_token, ADMIN_USER_ID)
+        users = tables()["systemuser"]
+        found = conn.execute(
+            select(users.c.businessunitid, users.c.isdisabled).where(users.c.systemuserid == user_id)
+        )
+        row = found.first()
+        if row is None or row.isdisabled:
+            raise Unauthorized(f"The user {user_id} does not exist or is disabled in this organization.")
+        membership = tables().intersects["teammembership_association"]
+        teams = conn.execute(
+            select(membership.c.teamid).where(membership.c.systemuserid == user_id)
+        ).scalars()
+        return Caller(user_id, str(row.businessunitid), tuple(sorted(teams)), self.clock.now())
+
+
+def open_state(settings: Settings) -> MockState:
+    """Open the database; seed it unless it already holds a seeded organization (a file)."""
+    db = Database(settings.db)
+    with db.transaction() as conn:
+        seeded, saved_clock = db.get_state(conn, "seed"), db.get_state(conn, "clock")
+        scale = db.get_state(conn, "scale")
+    clock = Clock(parse_instant(saved_clock) if saved_clock else settings.clock_start)
+    state = MockState(
+        settings, db, clock, settings.seed, settings.scale, deque(maxlen=settings.request_log_size)
+    )
+    if seeded is None:
+        state.reseed(settings.seed, settings.scale)
+    else:
+        state.seed, state.scale = int(seeded), int(scale or 0)
+    return state
+
+
+def _mock(request: Request) -> MockState:
+    state: MockState = request.app.state.mock
+    return state
+
+
+async def web_api(request: Request) -> Response:
+    state = _mock(request)
+    version = request.path_params["version"]
+    if version not in VERSIONS:
+        raise ResourceNotFound(version)
+    raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
+    path = raw_path.decode("latin-1").split("?", 1)[0][len(f"/api/data/{version}") :]
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise PayloadTooLarge(f"The request body is larger than {MAX_BODY} bytes.")
+    base_url = f"{str(request.base_url).rstrip('/')}/api/data/{version}/"
+    with state.db.transaction() as conn:
+        caller = state.caller(conn, request.headers.get("authorization"))
+        call = Call(
+            method=request.method,
+            conn=conn,
+            writer=Writer(conn, state.db, state.seed, caller),
+            caller=caller,
+            preferences=parse_prefer(request.headers.getlist("prefer")),
+            options=parse_query_string(request.scope.get("query_string", b"").decode("latin-1")),
+            headers={k.lower(): v for k, v in request.headers.items()},
+            body=body,
+            base_url=base_url,
+            url=str(request.url),
+            content_ids={},
+        )
+        return dispatch(call, parse_path(path), ORGANIZATION_ID)
+
+
+async def dataverse_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DataverseError)
+    headers = {"OData-Version": "4.0"}
+    if isinstance(exc, Unauthorized):
+        headers["WWW-Authenticate"] = 'Bearer realm="mock-dataverse"'
+    return JSONResponse(exc.body(), exc.status, headers=headers)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 (paths outside the URL table), in Dataverse's shape."""
+    assert isinstance(exc, HTTPException)
+    error: DataverseError
+    if exc.status_code == 405:
+        error = MethodNotAllowed(request.method, request.url.path)
+    else:
+        error = ResourceNotFound(request.url.path.strip("/").split("/")[0] or "/")
+    return await dataverse_error(request, error)
+
+
+class RequestLog:
+    """ASGI middleware: records every request and its status in the mock's request log, and
+    turns anything unexpected into a Dataverse-shaped 500 without a traceback."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+        started = False
+
+        async def record(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                status, started = message["status"], True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            if not started:
+                error = InternalError()
+                body = json.dumps(error.body()).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"application/json"), (b"odata-version", b"4.0")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+        finally:
+            mock: MockState | None = getattr(scope["app"].state, "mock", None) if "app" in scope else None
+            if mock is not None and not scope["path"].startswith("/_mock/requests"):
+                mock.requests.append(
+                    {
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "query": scope.get("query_string", b"").decode("latin-1"),
+                        "status": status,
+                        "at": mock.clock.now().isoformat(),
+                    }
+                )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    routes = [
+        Route("/api/data/{version}", web_api, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
+        Route("/api/data/{version}/{path:path}", web_api, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
+        *admin.routes(),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={DataverseError: dataverse_error, HTTPException: http_error},
+    )
+    app.state.mock = open_state(settings)
+    app.add_middleware(RequestLog)
+    return app

@@ -1,0 +1,159 @@
+"""Rendering rows as Dataverse JSON: property names, value formats, ``@odata.etag``, and the
+annotations a client asks for with ``Prefer: odata.include-annotations``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from mock_server.clock import format_instant
+from mock_server.odata.plan import QueryPlan
+from mock_server.odata.prefer import (
+    ASSOCIATED_NAVIGATION,
+    FORMATTED_VALUE,
+    LOOKUP_LOGICAL_NAME,
+    Preferences,
+)
+from mock_server.schema import Attribute, AttributeType, Entity, schema
+from mock_server.store.query import Fetched
+from mock_server.store.tables import tables
+
+T = AttributeType
+Json = dict[str, Any]
+
+
+def etag(version: int | None) -> str:
+    return f'W/"{version}"'
+
+
+def wire_value(attribute: Attribute, value: Any) -> Any:
+    """A stored value in its JSON form."""
+    if value is None:
+        return None
+    match attribute.type:
+        case T.DATETIME:
+            return format_instant(value.replace(tzinfo=UTC) if value.tzinfo is None else value)
+        case T.MONEY | T.DECIMAL | T.DOUBLE:
+            return float(value)
+        case T.BOOLEAN:
+            return bool(value)
+        case _:
+            return value
+
+
+def formatted_value(attribute: Attribute, value: Any) -> str | None:
+    """The ``FormattedValue`` annotation of a non-lookup value (labels, money, dates, numbers)."""
+    if value is None:
+        return None
+    match attribute.type:
+        case T.PICKLIST | T.STATE | T.STATUS:
+            option = attribute.option(int(value))
+            return option.label if option else str(value)
+        case T.BOOLEAN:
+            option = attribute.option(int(bool(value)))
+            return option.label if option else str(value)
+        case T.MONEY:
+            return f"${float(value):,.2f}"
+        case T.DATETIME:
+            moment: datetime = value
+            hour = moment.hour % 12 or 12
+            half = "AM" if moment.hour < 12 else "PM"
+            return f"{moment.month}/{moment.day}/{moment.year} {hour}:{moment.minute:02d} {half}"
+        case T.INTEGER | T.BIGINT:
+            return f"{int(value):,}"
+        case T.DECIMAL | T.DOUBLE:
+            return f"{float(value):,.2f}"
+        case _:
+            return None
+
+
+class Renderer:
+    """Renders fetched rows; looks up the names behind lookups once per response."""
+
+    def __init__(self, conn: Connection, preferences: Preferences) -> None:
+        self.conn = conn
+        self.preferences = preferences
+        self.want_formatted = preferences.wants(FORMATTED_VALUE)
+        self.want_logical_name = preferences.wants(LOOKUP_LOGICAL_NAME)
+        self.want_navigation = preferences.wants(ASSOCIATED_NAVIGATION)
+        self._names: dict[str, str | None] = {}
+
+    def records(self, plan: QueryPlan, fetched: list[Fetched]) -> list[Json]:
+        if self.want_formatted:
+            self._load_names(plan, fetched)
+        return [self._record(plan, f) for f in fetched]
+
+    def record(self, plan: QueryPlan, fetched: Fetched) -> Json:
+        return self.records(plan, [fetched])[0]
+
+    def _load_names(self, plan: QueryPlan, fetched: list[Fetched]) -> None:
+        wanted: dict[str, set[str]] = defaultdict(set)
+        self._collect(plan, fetched, wanted)
+        for entity_name, ids in wanted.items():
+            entity = schema().entity(entity_name)
+            assert entity is not None
+            table = tables()[entity_name]
+            pk, name = table.c[entity.primary_id], table.c[entity.primary_name]
+            for row_id, row_name in self.conn.execute(select(pk, name).where(pk.in_(list(ids)))):
+                self._names[row_id] = row_name
+
+    def _collect(self, plan: QueryPlan, fetched: list[Fetched], wanted: dict[str, set[str]]) -> None:
+        for f in fetched:
+            for a in plan.columns:
+                value = f.row.get(a.logical_name)
+                if a.is_lookup and value and value not in self._names:
+                    wanted[self._target(a, f.row)].add(value)
+            for item in plan.expand:
+                child = f.expanded.get(item.navigation.name)
+                children = child if isinstance(child, list) else [child] if child else []
+                self._collect(item.plan, children, wanted)
+
+    @staticmethod
+    def _target(attribute: Attribute, row: dict[str, Any]) -> str:
+        return row.get(attribute.target_column) or attribute.targets[0].entity
+
+    def _record(self, plan: QueryPlan, fetched: Fetched) -> Json:
+        row, entity = fetched.row, plan.entity
+        out: Json = {"@odata.etag": etag(row.get("versionnumber"))}
+        for a in plan.columns:
+            value = row.get(a.logical_name)
+            if a.is_lookup:
+                self._lookup(out, entity, a, row)
+                continue
+            if self.want_formatted and value is not None:
+                text = formatted_value(a, value)
+                if text is not None:
+                    out[f"{a.logical_name}@{FORMATTED_VALUE}"] = text
+            out[a.logical_name] = wire_value(a, value)
+        for item in plan.expand:
+            child = fetched.expanded.get(item.navigation.name)
+            if isinstance(child, list):
+                out[item.navigation.name] = [self._record(item.plan, c) for c in child]
+            elif child is None:
+                out[item.navigation.name] = None
+            elif item.ref_only:
+                pk = child.row[item.plan.entity.primary_id]
+                out[item.navigation.name] = {"@odata.id": f"{item.plan.entity.entity_set}({pk})"}
+            else:
+                out[item.navigation.name] = self._record(item.plan, child)
+        return out
+
+    def _lookup(self, out: Json, entity: Entity, attribute: Attribute, row: dict[str, Any]) -> None:
+        value = row.get(attribute.logical_name)
+        prop = attribute.lookup_property
+        if value is not None:
+            target = self._target(attribute, row)
+            if self.want_formatted:
+                out[f"{prop}@{FORMATTED_VALUE}"] = self._names.get(value)
+            if self.want_navigation:
+                nav = next(
+                    (t.navigation for t in attribute.targets if t.entity == target), attribute.logical_name
+                )
+                out[f"{prop}@{ASSOCIATED_NAVIGATION}"] = nav
+            if self.want_logical_name:
+                out[f"{prop}@{LOOKUP_LOGICAL_NAME}"] = target
+        out[prop] = value

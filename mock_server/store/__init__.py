@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy Core tables derived from the schema, and the database they live in."""

@@ -1,0 +1,92 @@
+"""The database a mock serves from: an engine, its tables, and one transaction per request.
+
+SQLite in memory (the default) or in a file that survives restarts. All access goes through
+one connection: requests are handled one at a time on the event loop, so a unit of work
+never interleaves with another, and every write is a single transaction that either commits
+whole or leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine, create_engine, event, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.pool import StaticPool
+
+from mock_server.store.tables import Tables, tables
+
+MEMORY = ":memory:"
+
+
+def engine_for(db: str) -> Engine:
+    """An engine for ``:memory:`` or a SQLite file path."""
+    url = "sqlite://" if db == MEMORY else f"sqlite:///{db}"
+    engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: object, _record: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        if db != MEMORY:
+            # WAL keeps committed transactions through a crash of the process.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.close()
+
+    return engine
+
+
+class Database:
+    def __init__(self, db: str = MEMORY) -> None:
+        self.path = db
+        self.engine = engine_for(db)
+        self.tables: Tables = tables()
+        self.tables.metadata.create_all(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One unit of work: commits when the block ends, rolls back if it raises."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def recreate(self) -> None:
+        """Drop every table and create them empty."""
+        self.tables.metadata.drop_all(self.engine)
+        self.tables.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # The mock's own small state (the version counter, the seed in use, the clock).
+
+    def get_state(self, conn: Connection, key: str) -> str | None:
+        row = conn.execute(select(self.tables.state.c.value).where(self.tables.state.c.key == key)).first()
+        return None if row is None else str(row[0])
+
+    def set_state(self, conn: Connection, key: str, value: str) -> None:
+        stmt = sqlite_insert(self.tables.state).values(key=key, value=value)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+    def next_versions(self, conn: Connection, count: int = 1) -> int:
+        """Reserve ``count`` row versions; returns the first. Versions only grow, across restarts."""
+        state = self.tables.state
+        result = conn.execute(
+            update(state)
+            .where(state.c.key == "version")
+            .values(value=state.c.value + count)
+            .returning(state.c.value)
+        ).first()
+        if result is None:
+            self.set_state(conn, "version", str(1000 + count))
+            return 1001
+        return int(result[0]) - count + 1
+
+
+def record_id(seed: int, version: int) -> str:
+    """A deterministic, never-repeating id for the row written at ``version``."""
+    digest = hashlib.sha256(f"{seed}:{version}".encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))

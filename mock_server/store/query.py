@@ -1,0 +1,186 @@
+"""Executing a ``QueryPlan``: SQLAlchemy Core in, plain rows out.
+
+One function builds the SELECT for a plan; ``fetch`` runs it with paging and resolves
+``$expand`` with one extra query per expanded navigation (never one per row).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, func, select
+
+from mock_server.odata.filter import FilterScope, compile_filter
+from mock_server.odata.plan import QueryPlan
+from mock_server.schema import Entity, Navigation, NavigationKind, schema
+from mock_server.store.tables import tables
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who runs a query and when: what query functions such as ``EqualUserId`` and
+    ``LastXDays`` read."""
+
+    user_id: str
+    business_unit_id: str
+    team_ids: tuple[str, ...]
+    now: datetime
+
+
+@dataclass
+class Fetched:
+    """A row and the rows ``$expand`` attached to it, by navigation property name."""
+
+    row: Row
+    expanded: dict[str, Fetched | list[Fetched] | None] = field(default_factory=dict)
+
+
+def _scope(entity: Entity, caller: Caller) -> FilterScope:
+    return FilterScope(
+        entity=entity,
+        table=tables()[entity.logical_name],
+        schema=schema(),
+        tables=tables(),
+        now=caller.now,
+        user_id=caller.user_id,
+        business_unit_id=caller.business_unit_id,
+        team_ids=caller.team_ids,
+    )
+
+
+def _columns(plan: QueryPlan) -> list[ColumnElement[Any]]:
+    table = tables()[plan.entity.logical_name]
+    names = {a.logical_name for a in plan.columns} | {"versionnumber"}
+    for a in plan.columns:
+        if a.is_lookup and a.target_column in table.c:
+            names.add(a.target_column)
+    for item in plan.expand:
+        if item.navigation.kind is NavigationKind.SINGLE and item.navigation.attribute is not None:
+            names.add(item.navigation.attribute.logical_name)
+            names.add(item.navigation.attribute.target_column)
+    names &= set(table.c.keys())
+    return [table.c[n] for n in names]
+
+
+def _conditions(plan: QueryPlan, caller: Caller) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if plan.filter is not None:
+        conditions.append(compile_filter(plan.filter, _scope(plan.entity, caller)))
+    if plan.within is not None:
+        conditions.append(_within(plan.entity, plan.within.navigation, [plan.within.parent_id]))
+    return conditions
+
+
+def _within(entity: Entity, navigation: Navigation, parent_ids: list[str]) -> ColumnElement[bool]:
+    """Rows of ``entity`` reached from ``parent_ids`` through a collection navigation."""
+    table = tables()[entity.logical_name]
+    if navigation.kind is NavigationKind.MANY_TO_MANY:
+        assert navigation.relationship is not None
+        intersect = tables().intersects[navigation.relationship.schema_name]
+        mine, theirs = f"{entity.logical_name}id", f"{navigation.entity}id"
+        return table.c[entity.primary_id].in_(
+            select(intersect.c[mine]).where(intersect.c[theirs].in_(parent_ids))
+        )
+    assert navigation.attribute is not None
+    return table.c[navigation.attribute.logical_name].in_(parent_ids)
+
+
+def build_select(plan: QueryPlan, caller: Caller) -> Select[Any]:
+    table = tables()[plan.entity.logical_name]
+    stmt = select(*_columns(plan)).where(*_conditions(plan, caller))
+    order = [
+        table.c[o.attribute.logical_name].desc() if o.descending else table.c[o.attribute.logical_name]
+        for o in plan.order_by
+    ]
+    return stmt.order_by(*order, table.c[plan.entity.primary_id])
+
+
+def count(conn: Connection, plan: QueryPlan, caller: Caller) -> int:
+    table = tables()[plan.entity.logical_name]
+    stmt = select(func.count()).select_from(table).where(*_conditions(plan, caller))
+    return int(conn.execute(stmt).scalar_one())
+
+
+def fetch(
+    conn: Connection, plan: QueryPlan, caller: Caller, limit: int | None, offset: int = 0
+) -> list[Fetched]:
+    """The plan's rows from ``offset``, at most ``limit`` of them, with their expansions."""
+    stmt = build_select(plan, caller)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    rows = [Fetched(dict(r._mapping)) for r in conn.execute(stmt)]
+    expand(conn, plan, rows, caller)
+    return rows
+
+
+def fetch_by_ids(conn: Connection, plan: QueryPlan, ids: list[str], caller: Caller) -> list[Fetched]:
+    table = tables()[plan.entity.logical_name]
+    stmt = build_select(plan, caller).where(table.c[plan.entity.primary_id].in_(ids))
+    rows = [Fetched(dict(r._mapping)) for r in conn.execute(stmt)]
+    expand(conn, plan, rows, caller)
+    return rows
+
+
+def expand(conn: Connection, plan: QueryPlan, rows: list[Fetched], caller: Caller) -> None:
+    """Attach every ``$expand`` of ``plan`` to ``rows``."""
+    if not rows:
+        return
+    for item in plan.expand:
+        navigation, child = item.navigation, item.plan
+        if navigation.kind is NavigationKind.SINGLE:
+            assert navigation.attribute is not None
+            column = navigation.attribute.logical_name
+            ids = list({r.row[column] for r in rows if r.row.get(column)})
+            found = (
+                {f.row[child.entity.primary_id]: f for f in fetch_by_ids(conn, child, ids, caller)}
+                if ids
+                else {}
+            )
+            for r in rows:
+                r.expanded[navigation.name] = found.get(r.row.get(column) or "")
+        else:
+            _expand_collection(conn, plan.entity, navigation, child, rows, caller)
+
+
+def _expand_collection(
+    conn: Connection,
+    parent: Entity,
+    navigation: Navigation,
+    child: QueryPlan,
+    rows: list[Fetched],
+    caller: Caller,
+) -> None:
+    parent_ids = [r.row[parent.primary_id] for r in rows]
+    table = tables()[child.entity.logical_name]
+    stmt = build_select(child, caller)
+    if navigation.kind is NavigationKind.MANY_TO_MANY:
+        assert navigation.relationship is not None
+        intersect = tables().intersects[navigation.relationship.schema_name]
+        link = intersect.c[f"{parent.logical_name}id"]
+        stmt = (
+            stmt.add_columns(link.label("__parent"))
+            .join(
+                intersect, intersect.c[f"{child.entity.logical_name}id"] == table.c[child.entity.primary_id]
+            )
+            .where(link.in_(parent_ids))
+        )
+    else:
+        assert navigation.attribute is not None
+        fk = table.c[navigation.attribute.logical_name]
+        stmt = stmt.add_columns(fk.label("__parent")).where(fk.in_(parent_ids))
+    groups: dict[str, list[Fetched]] = defaultdict(list)
+    fetched: list[Fetched] = []
+    for result in conn.execute(stmt):
+        data = dict(result._mapping)
+        item = Fetched(data)
+        groups[data.pop("__parent")].append(item)
+        fetched.append(item)
+    expand(conn, child, fetched, caller)
+    for r in rows:
+        children = groups.get(r.row[parent.primary_id], [])
+        r.expanded[navigation.name] = children[: child.top] if child.top is not None else children

@@ -1,0 +1,99 @@
+"""SQLAlchemy Core tables, derived from the schema: one table per entity, one per N:N
+relationship, and the mock's own bookkeeping table.
+
+A lookup is stored as its GUID column plus, when it has several possible targets, a
+``<name>__target`` column holding the target's logical name. Text columns compare without
+regard to case, as Dataverse does.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeEngine
+
+from mock_server.schema import Attribute, AttributeType, Entity, Schema, schema
+
+T = AttributeType
+STATE_TABLE = "_mock_state"
+
+
+def _type(attribute: Attribute) -> TypeEngine[Any]:
+    match attribute.type:
+        case T.STRING:
+            return String(attribute.max_length, collation="NOCASE")
+        case T.MEMO:
+            return Text(collation="NOCASE")
+        case T.INTEGER | T.PICKLIST | T.STATE | T.STATUS:
+            return Integer()
+        case T.BIGINT:
+            return BigInteger()
+        case T.DECIMAL | T.DOUBLE | T.MONEY:
+            return Float()
+        case T.BOOLEAN:
+            return Boolean()
+        case T.DATETIME:
+            return DateTime()
+        case T.ENTITYNAME:
+            return String(64)
+        case _:  # identifiers and lookups
+            return String(36)
+
+
+def _entity_table(entity: Entity, metadata: MetaData) -> Table:
+    columns: list[Column[Any]] = []
+    indexes: list[Index] = []
+    for a in entity.attributes:
+        columns.append(Column(a.logical_name, _type(a), primary_key=a.is_primary_id))
+        if a.is_lookup:
+            if a.is_polymorphic:
+                columns.append(Column(a.target_column, String(64)))
+            indexes.append(Index(f"ix_{entity.logical_name}_{a.logical_name}", a.logical_name))
+    for name in ("modifiedon", "createdon", "versionnumber", entity.primary_name):
+        indexes.append(Index(f"ix_{entity.logical_name}_{name}_", name))
+    for key in entity.keys:
+        indexes.append(Index(f"ux_{entity.logical_name}_{key.name}", *key.attributes, unique=True))
+    return Table(entity.logical_name, metadata, *columns, *indexes)
+
+
+class Tables:
+    """The tables of one schema, by entity logical name or intersect name."""
+
+    def __init__(self, s: Schema) -> None:
+        self.metadata = MetaData()
+        self.entities = {e.logical_name: _entity_table(e, self.metadata) for e in s.entities}
+        self.intersects = {
+            m.schema_name: Table(
+                m.intersect_entity,
+                self.metadata,
+                Column(f"{m.entity1}id", String(36), primary_key=True),
+                Column(f"{m.entity2}id", String(36), primary_key=True),
+                Index(f"ix_{m.intersect_entity}_{m.entity2}", f"{m.entity2}id"),
+            )
+            for m in s.many_to_many
+        }
+        self.state = Table(
+            STATE_TABLE, self.metadata, Column("key", String(64), primary_key=True), Column("value", Text)
+        )
+
+    def __getitem__(self, entity: str) -> Table:
+        return self.entities[entity]
+
+
+@cache
+def tables() -> Tables:
+    return Tables(schema())
