@@ -127,7 +127,7 @@ async def request_log(request: Request) -> Response:
     limit = request.query_params.get("limit", "100")
     if not limit.isdigit():
         raise BadRequest("'limit' must be a whole number.")
-    entries = list(state.requests)[-int(limit) :] if int(limit) else []
+    entries = [r.as_json() for r in list(state.requests)[-int(limit) :]] if int(limit) else []
     return JSONResponse({"requests": entries})
 
 

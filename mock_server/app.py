@@ -12,7 +12,7 @@ import logging
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select
 from starlette.applications import Starlette
@@ -49,6 +49,25 @@ VERSIONS = {"v9.0", "v9.1", "v9.2"}
 MAX_BODY = 32 * 1024 * 1024
 
 
+class LoggedRequest(NamedTuple):
+    """One entry of the request log; kept raw, rendered only when the log is read."""
+
+    method: str
+    path: str
+    query: bytes
+    status: int
+    at: datetime
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "query": self.query.decode("latin-1"),
+            "status": self.status,
+            "at": self.at.isoformat(),
+        }
+
+
 @dataclass(frozen=True)
 class Settings:
     db: str = MEMORY
@@ -68,9 +87,12 @@ class MockState:
     clock: Clock
     seed: int
     scale: int
-    requests: deque[dict[str, Any]] = field(default_factory=deque)
+    requests: deque[LoggedRequest] = field(default_factory=deque)
+    # A user's business unit and teams, read once and kept until a write touches them.
+    identities: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def reseed(self, seed: int, scale: int) -> dict[str, int]:
+        self.identities.clear()
         counts = seed_database(self.db, seed, scale, self.clock.now())
         self.seed, self.scale = seed, scale
         with self.db.transaction() as conn:
@@ -83,18 +105,31 @@ class MockState:
 
     def caller(self, conn: Connection, authorization: str | None) -> Caller:
         user_id, _ = authenticate(authorization, self.settings.admin_token, ADMIN_USER_ID)
-        users = tables()["systemuser"]
-        found = conn.execute(
-            select(users.c.businessunitid, users.c.isdisabled).where(users.c.systemuserid == user_id)
-        )
-        row = found.first()
-        if row is None or row.isdisabled:
-            raise Unauthorized(f"The user {user_id} does not exist or is disabled in this organization.")
-        membership = tables().intersects["teammembership_association"]
-        teams = conn.execute(
-            select(membership.c.teamid).where(membership.c.systemuserid == user_id)
-        ).scalars()
-        return Caller(user_id, str(row.businessunitid), tuple(sorted(teams)), self.clock.now())
+        identity = self.identities.get(user_id)
+        if identity is None:
+            identity = self.identities[user_id] = _identity(conn, user_id)
+        return Caller(user_id, identity[0], identity[1], self.clock.now())
+
+    def forget_identities(self, touched: set[str]) -> None:
+        if touched & IDENTITY_SOURCES:
+            self.identities.clear()
+
+
+IDENTITY_SOURCES = {"systemuser", "team", "businessunit", "teammembership_association"}
+
+
+def _identity(conn: Connection, user_id: str) -> tuple[str, tuple[str, ...]]:
+    """A user's business unit and teams, in one query."""
+    users, membership = tables()["systemuser"], tables().intersects["teammembership_association"]
+    stmt = (
+        select(users.c.businessunitid, users.c.isdisabled, membership.c.teamid)
+        .outerjoin(membership, membership.c.systemuserid == users.c.systemuserid)
+        .where(users.c.systemuserid == user_id)
+    )
+    rows = conn.execute(stmt).all()
+    if not rows or rows[0].isdisabled:
+        raise Unauthorized(f"The user {user_id} does not exist or is disabled in this organization.")
+    return str(rows[0].businessunitid), tuple(sorted(r.teamid for r in rows if r.teamid))
 
 
 def open_state(settings: Settings) -> MockState:
@@ -125,11 +160,14 @@ async def web_api(request: Request) -> Response:
     if version not in VERSIONS:
         raise ResourceNotFound(version)
     raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
-    path = raw_path.decode("latin-1").split("?", 1)[0][len(f"/api/data/{version}") :]
-    body = await request.body()
+    full_path = raw_path.decode("latin-1").split("?", 1)[0]
+    path = full_path[len(f"/api/data/{version}") :]
+    body = b"" if request.method == "GET" else await request.body()
     if len(body) > MAX_BODY:
         raise PayloadTooLarge(f"The request body is larger than {MAX_BODY} bytes.")
-    base_url = f"{str(request.base_url).rstrip('/')}/api/data/{version}/"
+    origin = f"{request.scope.get('scheme', 'http')}://{request.headers.get('host') or 'localhost'}"
+    base_url = f"{origin}/api/data/{version}/"
+    query_string = request.scope.get("query_string", b"").decode("latin-1")
     with state.db.transaction() as conn:
         caller = state.caller(conn, request.headers.get("authorization"))
         call = Call(
@@ -138,14 +176,16 @@ async def web_api(request: Request) -> Response:
             writer=Writer(conn, state.db, state.seed, caller),
             caller=caller,
             preferences=parse_prefer(request.headers.getlist("prefer")),
-            options=parse_query_string(request.scope.get("query_string", b"").decode("latin-1")),
-            headers={k.lower(): v for k, v in request.headers.items()},
+            options=parse_query_string(query_string),
+            headers=dict(request.headers.items()),
             body=body,
             base_url=base_url,
-            url=str(request.url),
+            url=f"{origin}{full_path}" + (f"?{query_string}" if query_string else ""),
             content_ids={},
         )
-        return dispatch(call, parse_path(path), ORGANIZATION_ID)
+        response = dispatch(call, parse_path(path), ORGANIZATION_ID)
+        state.forget_identities(call.writer.touched)
+        return response
 
 
 async def dataverse_error(_request: Request, exc: Exception) -> Response:
@@ -171,8 +211,9 @@ class RequestLog:
     """ASGI middleware: records every request and its status in the mock's request log, and
     turns anything unexpected into a Dataverse-shaped 500 without a traceback."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, state: MockState) -> None:
         self.app = app
+        self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -203,16 +244,15 @@ class RequestLog:
                 )
                 await send({"type": "http.response.body", "body": body})
         finally:
-            mock: MockState | None = getattr(scope["app"].state, "mock", None) if "app" in scope else None
-            if mock is not None and not scope["path"].startswith("/_mock/requests"):
-                mock.requests.append(
-                    {
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "query": scope.get("query_string", b"").decode("latin-1"),
-                        "status": status,
-                        "at": mock.clock.now().isoformat(),
-                    }
+            if not scope["path"].startswith("/_mock/requests"):
+                self.state.requests.append(
+                    LoggedRequest(
+                        scope["method"],
+                        scope["path"],
+                        scope.get("query_string", b""),
+                        status,
+                        self.state.clock.now(),
+                    )
                 )
 
 
@@ -228,5 +268,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={DataverseError: dataverse_error, HTTPException: http_error},
     )
     app.state.mock = open_state(settings)
-    app.add_middleware(RequestLog)
+    app.add_middleware(RequestLog, state=app.state.mock)
     return app

@@ -7,6 +7,7 @@ accepts connections, and serves until interrupted.
 from __future__ import annotations
 
 import argparse
+import gc
 import socket
 import sys
 import tempfile
@@ -95,13 +96,19 @@ def serve(args: argparse.Namespace) -> int:
             db=args.db, seed=args.seed, scale=args.scale, admin_token=args.admin_token, clock_start=start
         )
     )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio only turns Nagle off (TCP_NODELAY) on sockets that say so.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((HOST, args.port))
     sock.listen(2048)  # connections queue from now on, so the URL can be printed before serving
     port = sock.getsockname()[1]
     scheme = "https" if cert else "http"
-    config = uvicorn.Config(app, log_level=args.log_level, ssl_certfile=cert, ssl_keyfile=key, lifespan="off")
+    config = uvicorn.Config(
+        app, log_level=args.log_level, access_log=False, ssl_certfile=cert, ssl_keyfile=key, lifespan="off"
+    )
+    # What start-up built (schema, tables, compiled statements) lives as long as the server: keep the
+    # garbage collector from walking it again and again while requests are served.
+    gc.freeze()
     print(f"mock-dataverse: serving {scheme}://{HOST}:{port}/api/data/v9.2/", flush=True)
     uvicorn.Server(config).run(sockets=[sock])
     return 0

@@ -19,7 +19,8 @@ def parse_instant(text: str) -> datetime:
 
 def format_instant(value: datetime) -> str:
     """Dataverse's wire form: UTC, whole seconds, trailing ``Z``."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = value if value.tzinfo is UTC else value.astimezone(UTC)
+    return f"{utc.isoformat(timespec='seconds')[:19]}Z"
 
 
 class Clock:

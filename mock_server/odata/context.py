@@ -22,7 +22,7 @@ from mock_server.store.query import Caller
 from mock_server.store.records import Writer
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     method: str
     conn: Connection

@@ -169,6 +169,15 @@ def _expand(entity: Entity, text: str, aliases: dict[str, str], depth: int) -> t
             if key not in ("$select", "$filter", "$orderby", "$top", "$expand"):
                 raise BadRequest(f"Syntax error in $expand of '{name}': unknown option '{key}'.")
             nested.system[key] = value
+        if (
+            navigation.is_collection
+            and "$expand" in nested.system
+            and {"$top", "$orderby"} & set(nested.system)
+        ):
+            raise ExpandNotSupported(
+                "Only $select and $filter clause can be provided while doing $expand on many-to-one relationship "
+                "or nested one-to-many relationship."
+            )
         target = schema().entity(navigation.targets[0])
         assert target is not None
         plans.append(ExpandPlan(navigation, build_plan(target, nested, depth + 1, aliases), ref_only))
@@ -182,6 +191,8 @@ def build_plan(
     aliases: dict[str, str] | None = None,
     within: Within | None = None,
 ) -> QueryPlan:
+    if not options.system and within is None:
+        return QueryPlan(entity)
     aliases = options.aliases if aliases is None else aliases
     get = options.get
     if depth > 10:

@@ -131,7 +131,9 @@ def _add_link(call: Call, entity: Entity, row_id: str, navigation: Navigation, o
     if navigation.kind is NavigationKind.MANY_TO_MANY:
         assert navigation.relationship is not None
         other = navigation.targets[0]
-        records.associate(call.conn, navigation.relationship, {entity.logical_name: row_id, other: other_id})
+        records.associate(
+            call.writer, navigation.relationship, {entity.logical_name: row_id, other: other_id}
+        )
         return
     child = schema().entity(navigation.targets[0])
     assert child is not None and navigation.attribute is not None
@@ -179,7 +181,7 @@ def _check_if_match(call: Call, entity: Entity, row_id: str) -> None:
 
 
 def retrieve(call: Call, entity: Entity, segment: Segment) -> Response:
-    row_id = call.record_id(entity, segment)
+    row_id = segment.key or call.record_id(entity, segment)
     plan = build_plan(entity, call.options)
     fetched = query.fetch_by_ids(call.conn, plan, [row_id], call.caller)
     if not fetched:
@@ -343,7 +345,7 @@ def _remove_reference(
     if navigation.kind is NavigationKind.MANY_TO_MANY:
         assert navigation.relationship is not None
         ids = {entity.logical_name: row_id, other_entity.logical_name: other_id}
-        if not records.disassociate(call.conn, navigation.relationship, ids):
+        if not records.disassociate(call.writer, navigation.relationship, ids):
             raise RecordNotFound(other_entity.logical_name, other_id)
         return
     assert attribute is not None

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime
+from functools import cache
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -18,7 +20,7 @@ from mock_server.odata.prefer import (
     LOOKUP_LOGICAL_NAME,
     Preferences,
 )
-from mock_server.schema import Attribute, AttributeType, Entity, schema
+from mock_server.schema import Attribute, AttributeType, schema
 from mock_server.store.query import Fetched
 from mock_server.store.tables import tables
 
@@ -30,19 +32,32 @@ def etag(version: int | None) -> str:
     return f'W/"{version}"'
 
 
+def _instant(value: datetime) -> str:
+    if value.tzinfo is None:  # stored values are naive UTC
+        return f"{value.isoformat(timespec='seconds')}Z"
+    return format_instant(value)
+
+
+# Stored values that need converting for the wire; every other type is sent as stored.
+WIRE_FORMS: dict[AttributeType, Callable[[Any], Any]] = {
+    T.DATETIME: _instant,
+    T.MONEY: float,
+    T.DECIMAL: float,
+    T.DOUBLE: float,
+    T.BOOLEAN: bool,
+}
+
+
+@cache
+def _converters() -> dict[Attribute, Callable[[Any], Any] | None]:
+    """Each column's wire conversion, looked up by the column itself (cheaper than by type)."""
+    return {a: WIRE_FORMS.get(a.type) for e in schema().entities for a in e.attributes}
+
+
 def wire_value(attribute: Attribute, value: Any) -> Any:
     """A stored value in its JSON form."""
-    if value is None:
-        return None
-    match attribute.type:
-        case T.DATETIME:
-            return format_instant(value.replace(tzinfo=UTC) if value.tzinfo is None else value)
-        case T.MONEY | T.DECIMAL | T.DOUBLE:
-            return float(value)
-        case T.BOOLEAN:
-            return bool(value)
-        case _:
-            return value
+    convert = _converters().get(attribute)
+    return value if value is None or convert is None else convert(value)
 
 
 def formatted_value(attribute: Attribute, value: Any) -> str | None:
@@ -117,18 +132,23 @@ class Renderer:
         return row.get(attribute.target_column) or attribute.targets[0].entity
 
     def _record(self, plan: QueryPlan, fetched: Fetched) -> Json:
-        row, entity = fetched.row, plan.entity
+        row = fetched.row
         out: Json = {"@odata.etag": etag(row.get("versionnumber"))}
+        annotated = self.preferences.any_annotations
+        converters = _converters()
         for a in plan.columns:
             value = row.get(a.logical_name)
             if a.is_lookup:
-                self._lookup(out, entity, a, row)
+                if annotated:
+                    self._annotate_lookup(out, a, row)
+                out[a.lookup_property] = value
                 continue
             if self.want_formatted and value is not None:
                 text = formatted_value(a, value)
                 if text is not None:
                     out[f"{a.logical_name}@{FORMATTED_VALUE}"] = text
-            out[a.logical_name] = wire_value(a, value)
+            convert = converters[a]
+            out[a.logical_name] = value if value is None or convert is None else convert(value)
         for item in plan.expand:
             child = fetched.expanded.get(item.navigation.name)
             if isinstance(child, list):
@@ -142,7 +162,7 @@ class Renderer:
                 out[item.navigation.name] = self._record(item.plan, child)
         return out
 
-    def _lookup(self, out: Json, entity: Entity, attribute: Attribute, row: dict[str, Any]) -> None:
+    def _annotate_lookup(self, out: Json, attribute: Attribute, row: dict[str, Any]) -> None:
         value = row.get(attribute.logical_name)
         prop = attribute.lookup_property
         if value is not None:
@@ -156,4 +176,3 @@ class Renderer:
                 out[f"{prop}@{ASSOCIATED_NAVIGATION}"] = nav
             if self.want_logical_name:
                 out[f"{prop}@{LOOKUP_LOGICAL_NAME}"] = target
-        out[prop] = value

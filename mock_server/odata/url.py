@@ -8,7 +8,6 @@ Content-ID reference. Names stay case-sensitive, as in Dataverse.
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -39,6 +38,8 @@ class Segment:
 
 def _split_path(path: str) -> list[str]:
     """Split on ``/`` outside quotes and parentheses."""
+    if "'" not in path and path.count("(") == path.count(")"):
+        return path.split("/")  # without quotes, no valid key holds a slash
     parts: list[str] = []
     depth, quoted, start = 0, False, 0
     for i, ch in enumerate(path):
@@ -98,7 +99,7 @@ def parse_segment(raw: str) -> Segment:
     if inner.strip() == "":
         return Segment(name, call=True)
     if GUID.match(inner.strip()):
-        return Segment(name, key=str(uuid.UUID(inner.strip())), raw_args=inner)
+        return Segment(name, key=inner.strip().lower(), raw_args=inner)
     pairs: list[tuple[str, KeyValue]] = []
     for arg in _split_args(inner):
         if "=" not in arg:

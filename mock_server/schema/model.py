@@ -86,7 +86,7 @@ class LookupTarget:
     collection_navigation: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per column: identity is equality, and hashing is cheap
 class Attribute:
     logical_name: str
     type: AttributeType
@@ -103,16 +103,16 @@ class Attribute:
     min_value: float | None = None
     max_value: float | None = None
 
-    @property
+    @cached_property
     def is_lookup(self) -> bool:
         return self.type.is_lookup
 
-    @property
+    @cached_property
     def is_polymorphic(self) -> bool:
         """A lookup that may point to more than one entity keeps its target in a second column."""
         return len({t.entity for t in self.targets}) > 1
 
-    @property
+    @cached_property
     def lookup_property(self) -> str:
         """The read-only Web API property carrying a lookup's GUID: ``_x_value``."""
         return f"_{self.logical_name}_value"
@@ -144,7 +144,7 @@ class AlternateKey:
     attributes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per entity: identity is equality, and hashing is cheap
 class Entity:
     logical_name: str
     entity_set: str
@@ -175,6 +175,6 @@ class Entity:
     def attribute(self, name: str) -> Attribute | None:
         return self.attributes_by_name.get(name)
 
-    @property
+    @cached_property
     def lookups(self) -> tuple[Attribute, ...]:
         return tuple(a for a in self.attributes if a.is_lookup)

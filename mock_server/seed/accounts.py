@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mock_server.seed.choices import default_pair, option_values, state_status, weighted
-from mock_server.seed.context import Principal, SeedContext
+from mock_server.seed.context import Principal, Row, SeedContext
 from mock_server.seed.plan import CONNECTIONS, INSPECTIONS, count
 from mock_server.seed.pools import domain_of
 from mock_server.seed.reference import ACCOUNT_CONTACT_ROLES, Reference
@@ -106,9 +106,10 @@ class AccountSeeder:
         row.update(
             name=name, accountnumber=f"ACC-{self.accounts:07d}", telephone1=account.phone,
             fax=ctx.phone() if rng.random() < 0.3 else None, emailaddress1=account.email,
-            websiteurl=f"https://www.{domain}", address1_line1=rng.choice(pools.streets), address1_city=place.city,
-            address1_stateorprovince=place.state, address1_postalcode=place.postcode,
-            address1_country="United States", revenue=round(10 ** rng.uniform(5, 8.7), 2),
+            websiteurl=f"https://www.{domain}", address1_line1=rng.choice(pools.streets),
+            address1_city=place.city, address1_stateorprovince=place.state,
+            address1_postalcode=place.postcode, address1_country="United States",
+            revenue=round(10 ** rng.uniform(5, 8.7), 2),
             numberofemployees=int(10 ** rng.uniform(0.7, 4.5)), industrycode=rng.choice(self.industries),
             accountcategorycode=self.category.draw(rng), creditonhold=rng.random() < 0.05,
             description=ctx.maybe_text(0.4),
@@ -130,7 +131,9 @@ class AccountSeeder:
         state, status = self.contact_states.draw(rng)
         email = email_address(first, last, domain)
         phone = ctx.phone()
-        birth = datetime(rng.randint(1955, 2002), rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.5 else None
+        birth = None
+        if rng.random() < 0.5:
+            birth = datetime(rng.randint(1955, 2002), rng.randint(1, 12), rng.randint(1, 28))
         row.update(
             firstname=first, lastname=last, jobtitle=rng.choice(ctx.pools.jobs), emailaddress1=email,
             telephone1=phone, mobilephone=ctx.phone() if rng.random() < 0.6 else None,
@@ -182,9 +185,11 @@ class AccountSeeder:
         start = ctx.days_ago(30, 900) if rng.random() < 0.5 else None
         description = ctx.maybe_text(0.2, 1)
         state, status = self.connection_state
-        ends = ((family.account, roles[account_role]), (contact, roles[contact_role]))
-        for master, (one, one_role), (two, two_role) in ((True, *ends), (False, *reversed(ends))):
-            row = ctx.record("connection", family.owner)
+        sides = ((family.account, roles[account_role]), (contact, roles[contact_role]))
+        master_row: Row | None = None
+        for master in (True, False):
+            (one, one_role), (two, two_role) = sides if master else sides[::-1]
+            row = ctx.record("connection", family.owner, like=master_row)
             row.update(
                 name=two.name, record1id=one.id, record1id__target=one.entity, record2id=two.id,
                 record2id__target=two.entity, record1roleid=one_role, record2roleid=two_role, ismaster=master,
@@ -192,3 +197,4 @@ class AccountSeeder:
                 statuscode=status,
             )
             ctx.emit("connection", row)
+            master_row = row

@@ -55,7 +55,8 @@ class Weighted:
 
     def draw(self, rng: random.Random) -> int:
         # What ``rng.choices(values, cum_weights=...)`` does, without its per-call overhead.
-        return self.values[bisect_right(self.cum_weights, rng.random() * self.cum_weights[-1], 0, len(self.values) - 1)]
+        cum = self.cum_weights
+        return self.values[bisect_right(cum, rng.random() * cum[-1], 0, len(cum) - 1)]
 
 
 def weighted(entity: str, attribute: str, weights: Mapping[int, float] | None = None) -> Weighted:

@@ -36,6 +36,9 @@ MODIFIED_WINDOW_DAYS = 60  # every seeded row was last modified within this many
 CREATED_SPAN_DAYS = 730  # how long before its last modification a row may have been created
 UNMODIFIED_SHARE = 0.25  # rows never modified since creation (createdon == modifiedon)
 TEAM_OWNED_SHARE = 0.2  # rows owned by an owner team rather than a user
+MODIFIED_WINDOW_SECONDS = MODIFIED_WINDOW_DAYS * DAY
+CREATED_SPAN_SECONDS = CREATED_SPAN_DAYS * DAY
+AUDIT_COLUMNS = ("createdon", "modifiedon", "createdby", "modifiedby")
 
 
 class SeedRandom(random.Random):
@@ -43,8 +46,8 @@ class SeedRandom(random.Random):
 
     The standard methods draw rejection-sampled integers from ``getrandbits`` at about half a
     microsecond a call; a million rows make millions of them. Scaling one ``random()`` float
-    is several times faster, still deterministic for a seed, and the bias (below 2**-40 for
-    the ranges used here) does not matter for test data.
+    is several times faster and still deterministic for a seed; its bias (at most n/2**53 for
+    a range of n, under 1e-8 for the ranges used here) does not matter for test data.
     """
 
     def choice(self, seq: SupportsLenAndGetItem[_T]) -> _T:
@@ -78,6 +81,8 @@ class Principal:
 
 
 class SeedContext:
+    """One seeding run's random source, clock, version counter, principals and writer."""
+
     def __init__(self, writer: RowWriter, seed: int, now: datetime, creator: str) -> None:
         self.seed = seed
         self.rng: random.Random = SeedRandom(seed)
@@ -88,28 +93,30 @@ class SeedContext:
         self.creators: list[str] = [creator]  # ids createdby/modifiedby are drawn from
         self.users: list[Principal] = []  # enabled users that own, create and modify rows
         self.teams: list[Principal] = []  # owner teams that own rows
+        self._random = self.rng.random
         self._entities = {e.logical_name: e for e in schema().entities}
+        self._primary_ids = {e.logical_name: e.primary_id for e in schema().entities}
         self._owned = {e.logical_name for e in schema().entities if e.ownership is Ownership.USER}
 
     # Rows.
 
-    def record(self, entity: str, owner: Principal | None = None, fixed_id: str | None = None) -> Row:
-        """A new row of ``entity``: its id, version, timestamps, creator and owner columns."""
+    def record(
+        self, entity: str, owner: Principal | None = None, fixed_id: str | None = None,
+        like: Row | None = None,
+    ) -> Row:
+        """A new row of ``entity``: its id, version, timestamps, creator and owner columns.
+
+        A row written together with another (an email's parties, an opportunity's lines) passes
+        that row as ``like`` and shares its timestamps, creator and modifier.
+        """
         self.last_version += 1
         version = self.last_version
-        rng = self.rng
-        modified = self.now - timedelta(seconds=rng.randrange(MODIFIED_WINDOW_DAYS * DAY))
-        if rng.random() < UNMODIFIED_SHARE:
-            created = modified
+        if like is not None:
+            created, modified, creator, modifier = (like[key] for key in AUDIT_COLUMNS)
         else:
-            created = modified - timedelta(seconds=rng.randrange(1, CREATED_SPAN_DAYS * DAY))
-        if owner is not None and owner.is_user and rng.random() < 0.6:
-            creator = owner.id
-        else:
-            creator = rng.choice(self.creators)
-        modifier = creator if created == modified or rng.random() < 0.5 else rng.choice(self.creators)
+            created, modified, creator, modifier = self._audit(owner)
         row: Row = {
-            self._entities[entity].primary_id: fixed_id or record_id(self.seed, version),
+            self._primary_ids[entity]: fixed_id or record_id(self.seed, version),
             "versionnumber": version,
             "createdon": created,
             "modifiedon": modified,
@@ -119,6 +126,22 @@ class SeedContext:
         if owner is not None:
             row.update(owner_columns(owner.id, owner.entity, owner.business_unit))
         return row
+
+    def _audit(self, owner: Principal | None) -> tuple[datetime, datetime, str, str]:
+        """When a new row was created and last modified, and by whom."""
+        rnd = self._random
+        modified = self.now - timedelta(seconds=int(rnd() * MODIFIED_WINDOW_SECONDS))
+        if rnd() < UNMODIFIED_SHARE:
+            created = modified
+        else:
+            created = modified - timedelta(seconds=1 + int(rnd() * CREATED_SPAN_SECONDS))
+        creators = self.creators
+        if owner is not None and owner.is_user and rnd() < 0.6:
+            creator = owner.id
+        else:
+            creator = creators[int(rnd() * len(creators))]
+        modifier = creator if created == modified or rnd() < 0.5 else creators[int(rnd() * len(creators))]
+        return created, modified, creator, modifier
 
     def emit(self, entity: str, row: Row) -> None:
         """Complete ``row`` with its derived columns and queue it (and its activity pointer)."""

@@ -94,4 +94,4 @@ def seed_database(db: Database, seed: int, scale: int, now: datetime) -> dict[st
         db.set_state(conn, "seed", str(seed))
         db.set_state(conn, "scale", str(scale))
         db.set_state(conn, "version", str(ctx.last_version))
-    return dict(writer.counts)
+    return {name: n for name, n in writer.counts.items() if name != db.tables.state.name}

@@ -25,12 +25,14 @@ from mock_server.seed.reference import (
 
 REGIONS = ("North America", "Europe", "Asia Pacific", "Latin America", "Middle East", "Africa", "Nordics")
 DIVISIONS = ("Sales", "Service")
-POSITION_TITLES = ("Chief Executive Officer", "Vice President", "Director", "Manager", "Team Lead", "Representative")
+POSITION_TITLES = ("Chief Executive Officer", "Vice President", "Director", "Manager", "Team Lead",
+                   "Representative")
 POSITION_AREAS = ("Sales", "Service", "Marketing", "Operations")
 HEAD_TITLES = ("Sales Manager", "Service Manager", "Regional Director")
 STAFF_TITLES = ("Account Executive", "Sales Representative", "Customer Service Representative",
                 "Inside Sales Specialist", "Solutions Consultant", "Field Technician")
-TEAM_FOCUS = ("Key Accounts", "Renewals", "Enterprise Deals", "Field Service", "Partner Sales", "Inside Sales")
+TEAM_FOCUS = ("Key Accounts", "Renewals", "Enterprise Deals", "Field Service", "Partner Sales",
+              "Inside Sales")
 DISABLED_SHARE = 0.03
 
 
@@ -54,7 +56,8 @@ def _units(ctx: SeedContext, plan: Plan) -> list[Unit]:
     children: list[Unit] = []
     for i in range(plan.child_units):
         region = REGIONS[i] if i < len(REGIONS) else ctx.rng.choice(ctx.pools.places).city
-        children.append(_unit(ctx, _unique_name(f"{ORGANIZATION_NAME} {region}", seen), ROOT_BUSINESS_UNIT_ID, region))
+        name = _unique_name(f"{ORGANIZATION_NAME} {region}", seen)
+        children.append(_unit(ctx, name, ROOT_BUSINESS_UNIT_ID, region))
     grandchildren = [
         _unit(ctx, _unique_name(f"{child.name} {DIVISIONS[k % len(DIVISIONS)]}", seen), child.id,
               DIVISIONS[k % len(DIVISIONS)])
@@ -91,9 +94,12 @@ def _positions(ctx: SeedContext, plan: Plan) -> list[tuple[str, int]]:
         title = POSITION_TITLES[min(depth, len(POSITION_TITLES) - 1)]
         name = _unique_name(f"{area} {title}".strip(), seen)
         row = ctx.record("position")
-        row.update(name=name, parentpositionid=positions[parent][0] if parent is not None else None,
-                   description=f"Reports to {names[parent]}." if parent is not None else "Top of the hierarchy.",
-                   statecode=state, statuscode=status)
+        if parent is None:
+            parent_id, description = None, "Top of the hierarchy."
+        else:
+            parent_id, description = positions[parent][0], f"Reports to {names[parent]}."
+        row.update(name=name, parentpositionid=parent_id, description=description, statecode=state,
+                   statuscode=status)
         ctx.emit("position", row)
         positions.append((row["positionid"], depth))
         areas.append(area)

@@ -92,7 +92,8 @@ def _png(rng: random.Random) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    signature = b"\x89PNG\r\n\x1a\n"
+    return signature + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def _pdf(text: str) -> bytes:
@@ -119,7 +120,9 @@ def _pdf(text: str) -> bytes:
     return out
 
 
-def _documents(rng: random.Random, sentences: tuple[str, ...], last_names: tuple[str, ...]) -> tuple[Document, ...]:
+def _documents(
+    rng: random.Random, sentences: tuple[str, ...], last_names: tuple[str, ...]
+) -> tuple[Document, ...]:
     docs: list[Document] = []
     for i in range(_DOCUMENTS):
         purpose = _DOCUMENT_PURPOSES[i % len(_DOCUMENT_PURPOSES)]

@@ -124,7 +124,8 @@ def seed_reference(ctx: SeedContext) -> Reference:
         ctx.emit("connectionrole", row)
         roles[name] = row["connectionroleid"]
 
-    principal = Principal(ADMIN_USER_ID, "systemuser", ROOT_BUSINESS_UNIT_ID, ADMIN_FULL_NAME, ADMIN_DOMAIN_NAME)
+    principal = Principal(ADMIN_USER_ID, "systemuser", ROOT_BUSINESS_UNIT_ID, ADMIN_FULL_NAME,
+                          ADMIN_DOMAIN_NAME)
     return Reference(principal, tuple(currencies), tuple(units), roles)
 
 

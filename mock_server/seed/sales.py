@@ -72,8 +72,8 @@ class SalesSeeder:
             prospect = rng.choice(ctx.pools.companies)
             company, domain = prospect.name, prospect.domain
         row.update(
-            subject=rng.choice(LEAD_TOPICS).format(noun=_noun(self.products, ctx)), firstname=first, lastname=last,
-            companyname=company[:100], emailaddress1=email_address(first, last, domain),
+            subject=rng.choice(LEAD_TOPICS).format(noun=_noun(self.products, ctx)), firstname=first,
+            lastname=last, companyname=company[:100], emailaddress1=email_address(first, last, domain),
             telephone1=ctx.phone(), leadsourcecode=rng.choice(self.lead_sources),
             leadqualitycode=rng.choice(self.ratings), estimatedamount=ctx.money(1000, 250000),
             description=ctx.maybe_text(0.3), parentaccountid=family.account.id if linked else None,
@@ -93,17 +93,14 @@ class SalesSeeder:
         state, status = self.opportunity_states.draw(rng)
         contact = rng.choice(family.contacts)
         customer = family.account if rng.random() < 0.8 else contact
-        noun = _noun(self.products, ctx)
-        total = 0.0
-        lines = rng.randint(1, 3)
-        for _ in range(lines):
-            total += self._line(family, row)
+        lines = [self._line(family, owner, row) for _ in range(rng.randint(1, 3))]
+        total = sum(amount for amount, _ in lines)
         if state == 0:
             close, probability, step = ctx.days_ahead(5, 120), rng.randrange(10, 91, 10), rng.choice(STEPS)
         else:
             close, probability, step = ctx.days_ago(1, 90), (100 if state == 1 else 0), None
         row.update(
-            name=f"{rng.randint(2, 60)} {noun}s for {family.account.name}"[:300], customerid=customer.id,
+            name=f"{lines[0][1]} for {family.account.name}"[:300], customerid=customer.id,
             customerid__target=customer.entity, parentaccountid=family.account.id,
             parentcontactid=contact.id if rng.random() < 0.7 else None, originatingleadid=lead,
             estimatedvalue=round(total, 2), estimatedclosedate=close, closeprobability=probability,
@@ -113,27 +110,28 @@ class SalesSeeder:
         ctx.emit("opportunity", row)
         family.opportunities.append(Party(row["opportunityid"], "opportunity", row["name"], owner))
 
-    def _line(self, family: Family, opportunity: Row) -> float:
-        """One opportunity line, owned like its opportunity; returns its extended amount."""
+    def _line(self, family: Family, owner: Principal, opportunity: Row) -> tuple[float, str]:
+        """One opportunity line, owned and timed like its opportunity; returns its extended
+        amount and a short label of what it sells."""
         ctx, rng = self.ctx, self.ctx.rng
-        row = ctx.record("opportunityproduct")
-        for key in ("ownerid", "ownerid__target", "owninguser", "owningteam", "owningbusinessunit"):
-            row[key] = opportunity[key]
-        quantity = float(rng.randint(1, 50))
+        row = ctx.record("opportunityproduct", owner, like=opportunity)
+        quantity = rng.randint(1, 50)
         if self.products and rng.random() >= 0.05:
             product = rng.choice(self.products)
             overridden = rng.random() < 0.2
             price = round(product.price * rng.uniform(0.8, 0.95), 2) if overridden else product.price
-            row.update(productid=product.id, uomid=product.unit, productdescription=None, isproductoverridden=False,
-                       ispriceoverridden=overridden)
+            label = f"{quantity} x {product.name}"
+            row.update(productid=product.id, uomid=product.unit, productdescription=None,
+                       isproductoverridden=False, ispriceoverridden=overridden)
         else:
             price = ctx.money(50, 2000)
-            row.update(productid=None, uomid=None, productdescription=rng.choice(WRITE_INS),
+            label = rng.choice(WRITE_INS)
+            row.update(productid=None, uomid=None, productdescription=label,
                        isproductoverridden=True, ispriceoverridden=True)
-        row.update(opportunityid=opportunity["opportunityid"], quantity=quantity, priceperunit=price,
+        row.update(opportunityid=opportunity["opportunityid"], quantity=float(quantity), priceperunit=price,
                    description=ctx.maybe_text(0.1, 1), transactioncurrencyid=family.currency)
         ctx.emit("opportunityproduct", row)
-        return float(row["extendedamount"])
+        return float(row["extendedamount"]), label
 
     def _case(self, family: Family) -> None:
         ctx, rng = self.ctx, self.ctx.rng

@@ -52,8 +52,10 @@ class TimelineSeeder:
         self.call_states = state_status("phonecall", {0: 30, 1: 65, 2: 5})
         self.appointment_states = state_status("appointment", {0: 10, 1: 45, 2: 10, 3: 35})
         self.email_states = state_status("email", {0: 15, 1: 80, 2: 5})
-        self.call_made, self.call_received = checked("phonecall", "statuscode", 2), checked("phonecall", "statuscode", 4)
-        self.email_sent, self.email_received = checked("email", "statuscode", 3), checked("email", "statuscode", 4)
+        self.call_made = checked("phonecall", "statuscode", 2)
+        self.call_received = checked("phonecall", "statuscode", 4)
+        self.email_sent = checked("email", "statuscode", 3)
+        self.email_received = checked("email", "statuscode", 4)
         mask = "participationtypemask"
         self.sender, self.to = checked("activityparty", mask, 1), checked("activityparty", mask, 2)
         self.required, self.optional = checked("activityparty", mask, 5), checked("activityparty", mask, 6)
@@ -89,9 +91,10 @@ class TimelineSeeder:
         owner = regarding.owner if rng.random() < 0.6 else ctx.owner()
         row = ctx.record(entity, owner)
         row.update(
-            description=ctx.maybe_text(0.3), prioritycode=self.priority[entity].draw(rng), isregularactivity=True,
-            regardingobjectid=regarding.id, regardingobjectid__target=regarding.entity, statecode=state,
-            statuscode=status, scheduledstart=None, scheduledend=None, actualstart=None, actualend=None,
+            description=ctx.maybe_text(0.3), prioritycode=self.priority[entity].draw(rng),
+            isregularactivity=True, regardingobjectid=regarding.id,
+            regardingobjectid__target=regarding.entity, statecode=state, statuscode=status,
+            scheduledstart=None, scheduledend=None, actualstart=None, actualend=None,
             actualdurationminutes=None,
         )
         return row, contact, owner
@@ -101,8 +104,9 @@ class TimelineSeeder:
 
     def _closed_at(self, row: Row) -> datetime:
         """When a finished activity ended: shortly before its last modification, not before creation."""
-        end: datetime = row["modifiedon"] - timedelta(seconds=self.ctx.rng.randrange(2 * DAY))
-        return max(end, row["createdon"])
+        modified: datetime = row["modifiedon"]
+        created: datetime = row["createdon"]
+        return max(modified - timedelta(seconds=self.ctx.rng.randrange(2 * DAY)), created)
 
     def _finish(self, row: Row, minutes: int) -> datetime:
         end = self._closed_at(row)
@@ -110,7 +114,7 @@ class TimelineSeeder:
         return end
 
     def _party(self, activity: Row, entity: str, who: Party | Principal, mask: int) -> None:
-        row = self.ctx.record("activityparty")
+        row = self.ctx.record("activityparty", like=activity)
         row.update(activityid=activity["activityid"], activityid__target=entity, partyid=who.id,
                    partyid__target=who.entity, participationtypemask=mask, addressused=who.email)
         self.ctx.emit("activityparty", row)
@@ -121,7 +125,7 @@ class TimelineSeeder:
             return
         for number in range(1, rng.randint(1, 2) + 1):
             document = rng.choice(ctx.pools.documents)
-            row = ctx.record("activitymimeattachment")
+            row = ctx.record("activitymimeattachment", like=activity)
             row.update(filename=document.filename, subject=document.filename, mimetype=document.mimetype,
                        body=document.body, attachmentnumber=number, objectid=activity["activityid"],
                        objectid__target=entity)
@@ -132,7 +136,7 @@ class TimelineSeeder:
     def _task(self, family: Family) -> None:
         ctx, rng = self.ctx, self.ctx.rng
         state, status = self.task_states.draw(rng)
-        row, contact, owner = self._begin("task", family, state, status)
+        row, contact, _ = self._begin("task", family, state, status)
         percent = {5: 100, 3: rng.choice((25, 50, 75)), 4: 50}.get(status, 0)
         if state == 1:
             due: datetime = self._finish(row, rng.choice((15, 30, 60, 90)))
@@ -150,7 +154,7 @@ class TimelineSeeder:
             status = self.call_made if outgoing else self.call_received
         else:
             status = self.call_states.draw_in(rng, state)[1]
-        row, contact, owner = self._begin("phonecall", family, state, status)
+        row, contact, _ = self._begin("phonecall", family, state, status)
         if state == 1:
             self._finish(row, rng.randint(2, 45))
         else:
@@ -202,7 +206,8 @@ class TimelineSeeder:
         recipients: list[Party | Principal]
         if outgoing:
             sender: Party | Principal = user
-            recipients = [contact, *(c for c in family.contacts[:1] if c.id != contact.id and rng.random() < 0.3)]
+            others = [c for c in family.contacts if c.id != contact.id]
+            recipients = [contact, *([rng.choice(others)] if others and rng.random() < 0.3 else [])]
         else:
             sender, recipients = contact, [user]
         if state == 1:
@@ -222,8 +227,9 @@ class TimelineSeeder:
         rng = self.ctx.rng
         for _ in range(count(rng, NOTES_PER_ACCOUNT)):
             self._note(family.account)
-        for records, mean in ((family.contacts, NOTES_PER_CONTACT), (family.opportunities, NOTES_PER_OPPORTUNITY),
-                              (family.cases, NOTES_PER_CASE)):
+        related = ((family.contacts, NOTES_PER_CONTACT), (family.opportunities, NOTES_PER_OPPORTUNITY),
+                   (family.cases, NOTES_PER_CASE))
+        for records, mean in related:
             for record in records:
                 for _ in range(count(rng, mean)):
                     self._note(record)
@@ -236,6 +242,7 @@ class TimelineSeeder:
         row.update(
             subject=rng.choice(NOTE_SUBJECTS), notetext=ctx.text(rng.randint(1, 3)), objectid=record.id,
             objectid__target=record.entity, filename=document.filename if document else None,
-            mimetype=document.mimetype if document else None, documentbody=document.body if document else None,
+            mimetype=document.mimetype if document else None,
+            documentbody=document.body if document else None,
         )
         ctx.emit("annotation", row)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
@@ -39,6 +40,29 @@ class UnknownColumns(ValueError):
         super().__init__(f"table {table!r} has no columns {list(self.columns)}")
 
 
+_SAMPLES = (datetime(2026, 1, 2, 3, 4, 5), datetime(1999, 12, 31, 23, 59, 59, 999999), datetime(987, 6, 5))
+
+
+def _faster(process: Processor) -> Processor:
+    """``process``, or a C-speed equivalent for datetimes when it provably stores the same text.
+
+    SQLite's DATETIME processor formats with ``%`` in Python; ``datetime.isoformat`` yields the
+    same string several times faster. The substitution is checked against the processor itself,
+    so a changed storage format simply keeps the original.
+    """
+    try:
+        same = all(process(d) == d.isoformat(" ", "microseconds") for d in _SAMPLES)
+    except (TypeError, ValueError):
+        same = False
+    if not same:
+        return process
+
+    def datetime_text(value: Any) -> Any:
+        return value.isoformat(" ", "microseconds") if type(value) is datetime else process(value)
+
+    return datetime_text
+
+
 @dataclass(frozen=True)
 class _Statement:
     """A compiled ``insert()`` for one column set: its SQL, parameter order and processors."""
@@ -56,14 +80,11 @@ class _Statement:
             out = [values(row) for row in rows]
         if not self.processors:
             return out
-        for n, params in enumerate(out):
-            converted = list(params)
-            for position, process in self.processors:
-                value = converted[position]
-                if value is not None:
-                    converted[position] = process(value)
-            out[n] = tuple(converted)
-        return out
+        # Column-wise: one pass per processed column instead of rebuilding every row's tuple.
+        columns = list(zip(*out, strict=True))
+        for position, process in self.processors:
+            columns[position] = tuple([None if v is None else process(v) for v in columns[position]])
+        return list(zip(*columns, strict=True))
 
 
 class RowWriter:
@@ -120,7 +141,7 @@ class RowWriter:
         if not dialect.positional or set(order) != keys or len(order) != len(keys):
             raise RuntimeError(f"unexpected parameters {order} for an insert into {table!r}")
         processors = tuple(
-            (position, process)
+            (position, _faster(process))
             for position, name in enumerate(order)
             if (process := target.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
         )

@@ -46,12 +46,14 @@ class Database:
         self.engine = engine_for(db)
         self.tables: Tables = tables()
         self.tables.metadata.create_all(self.engine)
+        # The one connection every unit of work runs on (the pool holds a single DBAPI connection).
+        self.connection = self.engine.connect()
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One unit of work: commits when the block ends, rolls back if it raises."""
-        with self.engine.begin() as conn:
-            yield conn
+        with self.connection.begin():
+            yield self.connection
 
     def recreate(self) -> None:
         """Drop every table and create them empty."""
@@ -59,6 +61,7 @@ class Database:
         self.tables.metadata.create_all(self.engine)
 
     def close(self) -> None:
+        self.connection.close()
         self.engine.dispose()
 
     # The mock's own small state (the version counter, the seed in use, the clock).

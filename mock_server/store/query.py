@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Result, Select, bindparam, func, select
 
 from mock_server.odata.filter import FilterScope, compile_filter
 from mock_server.odata.plan import QueryPlan
@@ -40,6 +41,11 @@ class Fetched:
     expanded: dict[str, Fetched | list[Fetched] | None] = field(default_factory=dict)
 
 
+def _fetched(result: Result[Any]) -> list[Fetched]:
+    keys = list(result.keys())
+    return [Fetched(dict(zip(keys, row, strict=True))) for row in result]
+
+
 def _scope(entity: Entity, caller: Caller) -> FilterScope:
     return FilterScope(
         entity=entity,
@@ -53,7 +59,10 @@ def _scope(entity: Entity, caller: Caller) -> FilterScope:
     )
 
 
-def _columns(plan: QueryPlan) -> list[ColumnElement[Any]]:
+def _columns(plan: QueryPlan) -> frozenset[str]:
+    """The stored columns a plan reads: its attributes, lookup targets, and what $expand follows."""
+    if not plan.select:
+        return _all_columns(plan.entity.logical_name)
     table = tables()[plan.entity.logical_name]
     names = {a.logical_name for a in plan.columns} | {"versionnumber"}
     for a in plan.columns:
@@ -63,8 +72,21 @@ def _columns(plan: QueryPlan) -> list[ColumnElement[Any]]:
         if item.navigation.kind is NavigationKind.SINGLE and item.navigation.attribute is not None:
             names.add(item.navigation.attribute.logical_name)
             names.add(item.navigation.attribute.target_column)
-    names &= set(table.c.keys())
-    return [table.c[n] for n in names]
+    return frozenset(names & set(table.c.keys()))
+
+
+@cache
+def _all_columns(entity: str) -> frozenset[str]:
+    return frozenset(tables()[entity].c.keys())
+
+
+@lru_cache(maxsize=1024)
+def _select(entity: str, columns: frozenset[str]) -> Select[Any]:
+    """The bare SELECT of some columns; built once, since building it costs more than running it."""
+    table = tables()[entity]
+    if columns == frozenset(table.c.keys()):
+        return select(table)  # a whole-table SELECT also has a far cheaper statement cache key
+    return select(*(table.c[n] for n in sorted(columns)))
 
 
 def _conditions(plan: QueryPlan, caller: Caller) -> list[ColumnElement[bool]]:
@@ -90,9 +112,17 @@ def _within(entity: Entity, navigation: Navigation, parent_ids: list[str]) -> Co
     return table.c[navigation.attribute.logical_name].in_(parent_ids)
 
 
+@lru_cache(maxsize=1024)
+def _by_id(entity: str, columns: frozenset[str]) -> Select[Any]:
+    """One row by primary key: the most frequent query of all, so the statement is built once."""
+    named = schema().entity(entity)
+    assert named is not None
+    return _select(entity, columns).where(tables()[entity].c[named.primary_id] == bindparam("id"))
+
+
 def build_select(plan: QueryPlan, caller: Caller) -> Select[Any]:
     table = tables()[plan.entity.logical_name]
-    stmt = select(*_columns(plan)).where(*_conditions(plan, caller))
+    stmt = _select(plan.entity.logical_name, _columns(plan)).where(*_conditions(plan, caller))
     order = [
         table.c[o.attribute.logical_name].desc() if o.descending else table.c[o.attribute.logical_name]
         for o in plan.order_by
@@ -113,15 +143,18 @@ def fetch(
     stmt = build_select(plan, caller)
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
-    rows = [Fetched(dict(r._mapping)) for r in conn.execute(stmt)]
+    rows = _fetched(conn.execute(stmt))
     expand(conn, plan, rows, caller)
     return rows
 
 
 def fetch_by_ids(conn: Connection, plan: QueryPlan, ids: list[str], caller: Caller) -> list[Fetched]:
-    table = tables()[plan.entity.logical_name]
-    stmt = build_select(plan, caller).where(table.c[plan.entity.primary_id].in_(ids))
-    rows = [Fetched(dict(r._mapping)) for r in conn.execute(stmt)]
+    if len(ids) == 1 and plan.filter is None and plan.within is None:
+        result = conn.execute(_by_id(plan.entity.logical_name, _columns(plan)), {"id": ids[0]})
+    else:
+        pk = tables()[plan.entity.logical_name].c[plan.entity.primary_id]
+        result = conn.execute(build_select(plan, caller).where(pk.in_(ids)))
+    rows = _fetched(result)
     expand(conn, plan, rows, caller)
     return rows
 

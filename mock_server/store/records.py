@@ -8,7 +8,7 @@ request. The caller's transaction makes each request all-or-nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -33,6 +33,7 @@ class Writer:
     db: Database
     seed: int
     caller: Caller
+    touched: set[str] = field(default_factory=set)  # entities and N:N relationships written
 
     def new_version(self) -> int:
         return self.db.next_versions(self.conn)
@@ -89,6 +90,7 @@ def _check_state_status(entity: Entity, row: Row) -> None:
 def insert_record(writer: Writer, entity: Entity, values: Row) -> str:
     """Create a row; returns its id. ``values`` are converted columns, possibly with an id."""
     conn, caller = writer.conn, writer.caller
+    writer.touched.add(entity.logical_name)
     version = writer.new_version()
     row: Row = {c: None for c in tables()[entity.logical_name].c.keys()}  # noqa: SIM118 - column names
     row.update(values)
@@ -131,6 +133,7 @@ def insert_record(writer: Writer, entity: Entity, values: Row) -> str:
 def update_record(writer: Writer, entity: Entity, row_id: str, values: Row) -> Row:
     """Update a row; returns the row as written."""
     conn, caller = writer.conn, writer.caller
+    writer.touched.add(entity.logical_name)
     current = require_row(conn, entity, row_id)
     row = {**current, **values}
     if "ownerid" in values and values["ownerid"] is not None:
@@ -175,6 +178,7 @@ def _delete_tree(writer: Writer, entity: Entity, row_id: str, visited: set[str])
         return
     visited.add(row_id)
     conn = writer.conn
+    writer.touched.add(entity.logical_name)
     names = {entity.logical_name}
     if entity.is_activity:
         # An activity and its activitypointer copy are one record, known by either name.
@@ -208,8 +212,10 @@ def _delete_tree(writer: Writer, entity: Entity, row_id: str, visited: set[str])
             conn.execute(delete(intersect).where(intersect.c[f"{side}id"] == row_id))
 
 
-def associate(conn: Connection, relationship: ManyToMany, ids: dict[str, str]) -> None:
+def associate(writer: Writer, relationship: ManyToMany, ids: dict[str, str]) -> None:
     """Link two rows through an N:N relationship; ``ids`` maps each entity to its row id."""
+    conn = writer.conn
+    writer.touched.add(relationship.schema_name)
     intersect = tables().intersects[relationship.schema_name]
     values = {
         f"{relationship.entity1}id": ids[relationship.entity1],
@@ -221,7 +227,9 @@ def associate(conn: Connection, relationship: ManyToMany, ids: dict[str, str]) -
         raise DuplicateRecord("Cannot insert duplicate key.") from None
 
 
-def disassociate(conn: Connection, relationship: ManyToMany, ids: dict[str, str]) -> bool:
+def disassociate(writer: Writer, relationship: ManyToMany, ids: dict[str, str]) -> bool:
+    conn = writer.conn
+    writer.touched.add(relationship.schema_name)
     intersect = tables().intersects[relationship.schema_name]
     result = conn.execute(
         delete(intersect).where(

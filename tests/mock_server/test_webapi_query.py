@@ -107,13 +107,19 @@ def test_expand_single_and_collection_with_nested_options(client: TestClient) ->
     )
     query = (
         "$select=name&$expand=primarycontactid($select=lastname),"
-        "contact_customer_accounts($select=lastname;$orderby=lastname desc;$top=1;"
-        "$expand=parentcustomerid_account($select=name))"
+        "contact_customer_accounts($select=lastname;$orderby=lastname desc;$top=1)"
     )
     body = client.get(f"{API}/accounts({account_id})?{query}").json()
     assert body["primarycontactid"]["lastname"] == "Amy"
     assert [c["lastname"] for c in body["contact_customer_accounts"]] == ["Zed"]
-    assert body["contact_customer_accounts"][0]["parentcustomerid_account"]["name"] == "Expandable"
+    nested = (
+        "$select=name&$expand=contact_customer_accounts($select=lastname;$filter=lastname eq 'Amy';"
+        "$expand=parentcustomerid_account($select=name))"
+    )
+    children = client.get(f"{API}/accounts({account_id})?{nested}").json()["contact_customer_accounts"]
+    assert [(c["lastname"], c["parentcustomerid_account"]["name"]) for c in children] == [("Amy", "Expandable")]
+    refused = client.get(f"{API}/accounts({account_id})?{nested.replace(';$filter', ';$top=1;$filter')}")
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "0x80060888"
     listed = client.get(
         f"{API}/contacts?$filter=contactid eq {contact_id}&$expand=parentcustomerid_account/$ref"
     )
