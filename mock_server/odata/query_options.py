@@ -175,8 +175,8 @@ def _expand(entity: Entity, text: str, aliases: dict[str, str], depth: int) -> t
             and {"$top", "$orderby"} & set(nested.system)
         ):
             raise ExpandNotSupported(
-                "Only $select and $filter clause can be provided while doing $expand on many-to-one relationship "
-                "or nested one-to-many relationship."
+                "Only $select and $filter clause can be provided while doing $expand on many-to-one "
+                "relationship or nested one-to-many relationship."
             )
         target = schema().entity(navigation.targets[0])
         assert target is not None

@@ -5,9 +5,9 @@ annotations a client asks for with ``Prefer: odata.include-annotations``.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
-from functools import cache
 from collections.abc import Callable
+from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, select

@@ -118,7 +118,8 @@ def test_expand_single_and_collection_with_nested_options(client: TestClient) ->
     )
     children = client.get(f"{API}/accounts({account_id})?{nested}").json()["contact_customer_accounts"]
     assert [(c["lastname"], c["parentcustomerid_account"]["name"]) for c in children] == [("Amy", "Expandable")]
-    refused = client.get(f"{API}/accounts({account_id})?{nested.replace(';$filter', ';$top=1;$filter')}")
+    with_top = nested.replace(";$filter", ";$top=1;$filter")
+    refused = client.get(f"{API}/accounts({account_id})?{with_top}")
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "0x80060888"
     listed = client.get(
         f"{API}/contacts?$filter=contactid eq {contact_id}&$expand=parentcustomerid_account/$ref"
