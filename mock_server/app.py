@@ -33,19 +33,14 @@ from mock_server.errors import (
     ResourceNotFound,
     Unauthorized,
 )
-from mock_server.odata.context import Call
-from mock_server.odata.endpoints import dispatch
-from mock_server.odata.prefer import parse_prefer
-from mock_server.odata.query_options import parse_query_string
-from mock_server.odata.url import parse_path
-from mock_server.seed import ADMIN_USER_ID, ORGANIZATION_ID, seed_database
+from mock_server.odata.pipeline import execute
+from mock_server.seed import ADMIN_USER_ID, seed_database
 from mock_server.store.database import MEMORY, Database
 from mock_server.store.query import Caller
 from mock_server.store.records import Writer
 from mock_server.store.tables import tables
 
 log = logging.getLogger("mock_server")
-VERSIONS = {"v9.0", "v9.1", "v9.2"}
 MAX_BODY = 32 * 1024 * 1024
 
 
@@ -156,35 +151,20 @@ def _mock(request: Request) -> MockState:
 
 async def web_api(request: Request) -> Response:
     state = _mock(request)
-    version = request.path_params["version"]
-    if version not in VERSIONS:
-        raise ResourceNotFound(version)
-    raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
-    full_path = raw_path.decode("latin-1").split("?", 1)[0]
-    path = full_path[len(f"/api/data/{version}") :]
     body = b"" if request.method == "GET" else await request.body()
     if len(body) > MAX_BODY:
         raise PayloadTooLarge(f"The request body is larger than {MAX_BODY} bytes.")
+    raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
+    query = request.scope.get("query_string", b"")
     origin = f"{request.scope.get('scheme', 'http')}://{request.headers.get('host') or 'localhost'}"
-    base_url = f"{origin}/api/data/{version}/"
-    query_string = request.scope.get("query_string", b"").decode("latin-1")
+    url = origin + raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
+    headers = dict(request.headers.items())
+    if len(prefer := request.headers.getlist("prefer")) > 1:
+        headers["prefer"] = ",".join(prefer)  # repeated Prefer headers count as one list
     with state.db.transaction() as conn:
-        caller = state.caller(conn, request.headers.get("authorization"))
-        call = Call(
-            method=request.method,
-            conn=conn,
-            writer=Writer(conn, state.db, state.seed, caller),
-            caller=caller,
-            preferences=parse_prefer(request.headers.getlist("prefer")),
-            options=parse_query_string(query_string),
-            headers=dict(request.headers.items()),
-            body=body,
-            base_url=base_url,
-            url=f"{origin}{full_path}" + (f"?{query_string}" if query_string else ""),
-            content_ids={},
-        )
-        response = dispatch(call, parse_path(path), ORGANIZATION_ID)
-        state.forget_identities(call.writer.touched)
+        writer = Writer(conn, state.db, state.seed, state.caller(conn, headers.get("authorization")))
+        response = execute(writer, request.method, url, headers, body)
+        state.forget_identities(writer.touched)
         return response
 
 

@@ -21,6 +21,8 @@ from mock_server.store import records
 from mock_server.store.query import Caller
 from mock_server.store.records import Writer
 
+ContentIds = dict[str, tuple[Entity, str]]  # "$1" -> the record a $batch request wrote
+
 
 @dataclass(slots=True)
 class Call:
@@ -34,7 +36,7 @@ class Call:
     body: bytes
     base_url: str  # absolute, ends with "/": https://127.0.0.1:8443/api/data/v9.2/
     url: str  # the request's absolute URL
-    content_ids: dict[str, tuple[Entity, str]]  # $batch Content-ID references in scope
+    content_ids: ContentIds  # $batch Content-ID references in scope
 
     def json(self) -> Any:
         if not self.body.strip():

@@ -17,13 +17,14 @@ from mock_server.odata.context import Call
 from mock_server.odata.metadata import query_definitions, render_csdl, service_document
 from mock_server.odata.url import Segment
 from mock_server.schema import Entity, schema
+from mock_server.seed import ORGANIZATION_ID
 from mock_server.store import records
 
 METADATA_SETS = {"EntityDefinitions", "RelationshipDefinitions", "GlobalOptionSetDefinitions"}
 MULTIPLE = "Microsoft.Dynamics.CRM."
 
 
-def dispatch(call: Call, segments: list[Segment], organization_id: str) -> Response:
+def dispatch(call: Call, segments: list[Segment]) -> Response:
     if not segments:
         _only(call, "GET", "the service document")
         return api.json_response(service_document(call.base_url))
@@ -39,7 +40,7 @@ def dispatch(call: Call, segments: list[Segment], organization_id: str) -> Respo
     if first.name == "WhoAmI" and len(segments) == 1 and not first.has_key:
         if call.method != "GET":
             raise NoResource(call.url)
-        return who_am_i(call, organization_id)
+        return who_am_i(call)
     if first.name in METADATA_SETS:
         _only(call, "GET", first.name)
         return api.json_response(
@@ -109,13 +110,13 @@ def _record(call: Call, entity: Entity, key: Segment, rest: list[Segment]) -> Re
     raise ResourceNotFound(rest[-1].name)
 
 
-def who_am_i(call: Call, organization_id: str) -> Response:
+def who_am_i(call: Call) -> Response:
     return api.json_response(
         {
             "@odata.context": f"{call.base_url}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse",
             "BusinessUnitId": call.caller.business_unit_id,
             "UserId": call.caller.user_id,
-            "OrganizationId": organization_id,
+            "OrganizationId": ORGANIZATION_ID,
         }
     )
 

@@ -144,6 +144,7 @@ def _add_link(call: Call, entity: Entity, row_id: str, navigation: Navigation, o
 
 
 def _written(call: Call, entity: Entity, row_id: str, *, created: bool) -> Response:
+    call.writer.last_write = (entity, row_id)
     if not call.preferences.return_representation:
         return Response(
             status_code=204,

@@ -57,7 +57,7 @@ def seed_database(db: Database, seed: int, scale: int, now: datetime) -> dict[st
                               35% with a document
     ========================  ==============================================================
 
-    That is about 12.5 rows per account. ``scale=0`` writes only the reference data: the root
+    That is about 12.4 rows per account. ``scale=0`` writes only the reference data: the root
     business unit and its default team, the administrator, currencies, units and connection
     roles. Rows are owned by users (80%) and owner teams (20%); every ``modifiedon`` lies in the
     60 days before ``now`` and every ``createdon`` at or before it.

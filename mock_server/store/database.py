@@ -36,6 +36,13 @@ def engine_for(db: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=OFF")
         cursor.close()
+        # Let SQLAlchemy, not the driver, decide where transactions begin, so SAVEPOINTs work
+        # ($batch change sets run in one).
+        dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
 
     return engine
 

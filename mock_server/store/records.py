@@ -24,16 +24,19 @@ from mock_server.store.tables import tables
 Row = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Writer:
     """What a write needs besides its values: the connection, the database (for versions),
-    the seed ids derive from, and who writes when."""
+    the seed ids derive from, and who writes when. It remembers what it wrote: the tables
+    (``touched``) and the record a request last created or updated (``last_write``, which
+    ``$batch`` Content-ID references point to)."""
 
     conn: Connection
     db: Database
     seed: int
     caller: Caller
     touched: set[str] = field(default_factory=set)  # entities and N:N relationships written
+    last_write: tuple[Entity, str] | None = None
 
     def new_version(self) -> int:
         return self.db.next_versions(self.conn)
