@@ -15,6 +15,7 @@ from mock_server.errors import BadRequest, MethodNotAllowed, NoResource, Resourc
 from mock_server.odata import records_api as api
 from mock_server.odata.context import Call
 from mock_server.odata.metadata import query_definitions, render_csdl, service_document
+from mock_server.odata.serialize import json_response
 from mock_server.odata.url import Segment
 from mock_server.schema import Entity, schema
 from mock_server.seed import ORGANIZATION_ID
@@ -27,7 +28,7 @@ MULTIPLE = "Microsoft.Dynamics.CRM."
 def dispatch(call: Call, segments: list[Segment]) -> Response:
     if not segments:
         _only(call, "GET", "the service document")
-        return api.json_response(service_document(call.base_url))
+        return json_response(service_document(call.base_url))
     first = segments[0]
     if first.name == "$metadata" and len(segments) == 1:
         _only(call, "GET", "$metadata")
@@ -43,7 +44,7 @@ def dispatch(call: Call, segments: list[Segment]) -> Response:
         return who_am_i(call)
     if first.name in METADATA_SETS:
         _only(call, "GET", first.name)
-        return api.json_response(
+        return json_response(
             query_definitions(segments, call.options.custom | call.options.system, call.base_url)
         )
     entity = schema().entity_by_set(first.name)
@@ -111,7 +112,7 @@ def _record(call: Call, entity: Entity, key: Segment, rest: list[Segment]) -> Re
 
 
 def who_am_i(call: Call) -> Response:
-    return api.json_response(
+    return json_response(
         {
             "@odata.context": f"{call.base_url}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse",
             "BusinessUnitId": call.caller.business_unit_id,
@@ -177,10 +178,10 @@ def multiple(call: Call, entity: Entity, action: str) -> Response:
             results.append({"RecordCreated": True, "Id": created})
     context = f"{call.base_url}$metadata#Microsoft.Dynamics.CRM.{action}Response"
     if action == "CreateMultiple":
-        return api.json_response({"@odata.context": context, "Ids": ids})
+        return json_response({"@odata.context": context, "Ids": ids})
     if action == "UpdateMultiple":
         return Response(status_code=204, headers={"OData-Version": "4.0"})
-    return api.json_response(
+    return json_response(
         {
             "@odata.context": context,
             "Results": [

@@ -34,7 +34,35 @@ def parse_skiptoken(token: str) -> tuple[int, int]:
 
 def next_link(url: str, token: str) -> str:
     """``url`` with its ``$skiptoken`` replaced by ``token``."""
+    return with_option(url, "$skiptoken", token)
+
+
+_TRACKING = re.compile(r'^<cookie page="(\d+)" since="(\d+)" snapshot="(\d+)" />$')
+
+
+def tracking_skiptoken(page: int, since: int, snapshot: int) -> str:
+    """The next page of a change-tracking answer: changes after version ``since``, up to ``snapshot``."""
+    inner = quote(
+        quote(f'<cookie page="{page - 1}" since="{since}" snapshot="{snapshot}" />', safe=""), safe=""
+    )
+    return f'<cookie pagenumber="{page}" pagingcookie="{inner}" istracking="True" />'
+
+
+def parse_tracking_skiptoken(token: str) -> tuple[int, int, int]:
+    """(page number, since, snapshot) of a change-tracking ``$skiptoken``."""
+    match = _COOKIE.search(token)
+    inner = _TRACKING.match(unquote(unquote(match[2]))) if match else None
+    if match is None or inner is None:
+        raise BadRequest(
+            "The $skiptoken is not valid: send the @odata.nextLink of the previous page unchanged."
+        )
+    return int(match[1]), int(inner[2]), int(inner[3])
+
+
+def with_option(url: str, name: str, value: str, drop: tuple[str, ...] = ()) -> str:
+    """``url`` with query option ``name`` set to ``value`` and the options in ``drop`` removed."""
     base, _, query = url.partition("?")
-    parts = [p for p in query.split("&") if p and unquote(p.split("=", 1)[0]) != "$skiptoken"]
-    parts.append("$skiptoken=" + quote(token, safe=""))
+    removed = {name, *drop}
+    parts = [p for p in query.split("&") if p and unquote(p.split("=", 1)[0]) not in removed]
+    parts.append(f"{name}=" + quote(value, safe=""))
     return f"{base}?{'&'.join(parts)}"

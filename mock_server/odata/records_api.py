@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
 from mock_server.errors import (
     BadRequest,
@@ -21,29 +21,22 @@ from mock_server.errors import (
     RecordNotFound,
     UnknownProperty,
 )
+from mock_server.odata import delta
 from mock_server.odata.context import Call, key_pairs
 from mock_server.odata.paging import next_link, parse_skiptoken, skiptoken
 from mock_server.odata.payload import Payload, convert, parse_payload
 from mock_server.odata.plan import QueryPlan, Within
 from mock_server.odata.prefer import MAX_PAGE_SIZE, TOTAL_RECORD_COUNT, TOTAL_RECORD_COUNT_EXCEEDED
 from mock_server.odata.query_options import build_plan, resolve_property
-from mock_server.odata.serialize import Renderer, etag, wire_value
+from mock_server.odata.serialize import Renderer, etag, json_response, wire_value
 from mock_server.odata.url import Segment
 from mock_server.schema import Entity, Navigation, NavigationKind, schema
 from mock_server.store import query, records
-
-JSON_TYPE = "application/json; odata.metadata=minimal"
 
 
 class NotSupported(DataverseError):
     status = 405
     code = "0x80040315"
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return JSONResponse(
-        body, status, headers={"OData-Version": "4.0", **(headers or {})}, media_type=JSON_TYPE
-    )
 
 
 def _context(call: Call, entity: Entity, plan: QueryPlan | None, suffix: str = "") -> str:
@@ -60,6 +53,8 @@ def _applied(call: Call, headers: dict[str, str], *, page_size_used: bool = Fals
 
 
 def query_collection(call: Call, entity: Entity, within: Within | None = None) -> Response:
+    if within is None and delta.is_tracking(call):
+        return delta.respond(call, entity)
     plan = build_plan(entity, call.options, within=within)
     preferences = call.preferences
     page_size = preferences.max_page_size or MAX_PAGE_SIZE
@@ -87,6 +82,8 @@ def query_collection(call: Call, entity: Entity, within: Within | None = None) -
 
 
 def count_collection(call: Call, entity: Entity) -> Response:
+    if call.options.get("$deltatoken") is not None:
+        return delta.count(call, entity)
     plan = build_plan(entity, call.options)
     return PlainTextResponse(str(query.count(call.conn, plan, call.caller)), headers={"OData-Version": "4.0"})
 

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, select
+from starlette.responses import JSONResponse, Response
 
 from mock_server.clock import format_instant
 from mock_server.odata.plan import QueryPlan
@@ -26,6 +27,13 @@ from mock_server.store.tables import tables
 
 T = AttributeType
 Json = dict[str, Any]
+JSON_TYPE = "application/json; odata.metadata=minimal"
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(
+        body, status, headers={"OData-Version": "4.0", **(headers or {})}, media_type=JSON_TYPE
+    )
 
 
 def etag(version: int | None) -> str:

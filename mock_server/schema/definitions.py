@@ -114,6 +114,17 @@ def _activity(
 
 ENTITIES: tuple[Entity, ...] = (
     entity(
+        "organization",
+        "organizations",
+        "Organization",
+        "Organizations",
+        1019,
+        NONE,
+        string("name", "Name", 160, required=R.SYSTEM_REQUIRED),
+        integer("expirechangetrackingindays", "Days to expire change tracking deleted records", 0, 365),
+        boolean("isconflictdetectionenabledformobileclient", "Enable conflict detection for mobile offline"),
+    ),
+    entity(
         "businessunit",
         "businessunits",
         "Business Unit",

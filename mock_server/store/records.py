@@ -194,7 +194,15 @@ def _delete_tree(writer: Writer, entity: Entity, row_id: str, visited: set[str])
         table = tables()[name]
         named = schema().entity(name)
         assert named is not None
-        conn.execute(delete(table).where(table.c[named.primary_id] == row_id))
+        if conn.execute(delete(table).where(table.c[named.primary_id] == row_id)).rowcount:
+            conn.execute(
+                insert(tables().deleted).values(
+                    entity=name,
+                    id=row_id,
+                    versionnumber=writer.new_version(),
+                    deletedon=writer.caller.now.replace(tzinfo=None),
+                )
+            )
     for relationship in schema().one_to_many:
         if relationship.referenced_entity not in names:
             continue

@@ -30,6 +30,7 @@ from mock_server.schema import Attribute, AttributeType, Entity, Schema, schema
 
 T = AttributeType
 STATE_TABLE = "_mock_state"
+DELETED_TABLE = "_mock_deleted"
 
 
 def _type(attribute: Attribute) -> TypeEngine[Any]:
@@ -88,6 +89,16 @@ class Tables:
         }
         self.state = Table(
             STATE_TABLE, self.metadata, Column("key", String(64), primary_key=True), Column("value", Text)
+        )
+        # Tombstones: which row of which entity was deleted at which version (for change tracking).
+        self.deleted = Table(
+            DELETED_TABLE,
+            self.metadata,
+            Column("entity", String(64), nullable=False),
+            Column("id", String(36), nullable=False),
+            Column("versionnumber", BigInteger, nullable=False),
+            Column("deletedon", DateTime, nullable=False),
+            Index("ix_mock_deleted_entity_version", "entity", "versionnumber"),
         )
 
     def __getitem__(self, entity: str) -> Table:
