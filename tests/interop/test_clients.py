@@ -81,21 +81,25 @@ def test_microsoft_python_sdk(live_server: LiveServer, monkeypatch: pytest.Monke
         assert count == "3"
 
 
-def test_dynamics_web_api(live_server: LiveServer) -> None:
-    assert (NODE_DIR / "node_modules" / "dynamics-web-api").is_dir(), (
-        "run scripts/setup to install the Node client"
-    )
+def run_node(server: LiveServer, script: str) -> dict[str, Any]:
+    """Run a Node script of ``tests/interop/node`` against the server; its JSON output."""
+    assert (NODE_DIR / "node_modules" / "dynamics-web-api").is_dir(), "run scripts/setup first"
     env = {
         **os.environ,
-        "DATAVERSE_URL": live_server.origin,
+        "DATAVERSE_URL": server.origin,
         "DATAVERSE_TOKEN": DEFAULT_ADMIN_TOKEN,
-        "NODE_EXTRA_CA_CERTS": str(live_server.ca_file),
+        "NODE_EXTRA_CA_CERTS": str(server.ca_file),
     }
     result = subprocess.run(
-        ["node", "crud.cjs"], cwd=NODE_DIR, env=env, capture_output=True, text=True, timeout=60, check=False
+        ["node", script], cwd=NODE_DIR, env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
-    out = json.loads(result.stdout)
+    out: dict[str, Any] = json.loads(result.stdout)
+    return out
+
+
+def test_dynamics_web_api(live_server: LiveServer) -> None:
+    out = run_node(live_server, "crud.cjs")
     assert out["representationName"] == "Node Representation"
     assert out["retrievedById"] == out["retrievedByKey"] == "Node Contoso"
     assert out["updated"] is True
@@ -112,3 +116,50 @@ def test_dynamics_web_api(live_server: LiveServer) -> None:
     with live_server.http() as http:
         assert http.get(f"accounts({out['upsertId']})").status_code == 404
         assert http.get("accounts(accountnumber='NODE-1')?$select=name").json()["name"] == "Node Contoso 2"
+
+
+def test_dynamics_web_api_batch_with_a_change_set_failing_halfway(live_server: LiveServer) -> None:
+    out = run_node(live_server, "batch.cjs")
+    assert out["good"] == ["object", "string", "string", "boolean"]
+    assert out["bad"] == [{"status": 400, "code": "0x0"}]
+    with live_server.http() as http:
+        account = http.get(
+            "accounts?$filter=name eq 'Node Batch Account'&$select=name"
+            "&$expand=primarycontactid($select=fullname)"
+        ).json()["value"]
+        assert [a["primarycontactid"]["fullname"] for a in account] == ["Bobby Node Batch Bob"]
+        assert http.get("accounts/$count?$filter=startswith(name,'Node Halfway')").text == "0"
+
+
+def test_microsoft_python_sdk_batch_with_a_change_set(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PowerPlatform.Dataverse.client import DataverseClient
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(live_server.ca_file))
+    with DataverseClient(live_server.origin, StaticToken()) as client:
+        batch = client.batch.new()
+        batch.records.create("account", {"name": "PyBatch Outside"})
+        with batch.changeset() as change_set:
+            contact = change_set.records.create("contact", {"lastname": "PyBatch Bob"})
+            change_set.records.create(
+                "account", {"name": "PyBatch Inside", "primarycontactid@odata.bind": contact}
+            )
+            change_set.records.update("contact", contact, {"firstname": "Bobby"})
+        result = batch.execute()
+        assert [r.status_code for r in result.responses] == [204, 204, 204, 204]
+        assert [r.content_id for r in result.responses[1:]] == ["1", "2", "3"]
+        assert all(r.entity_id for r in result.responses[:3])
+
+        failing = client.batch.new()
+        with failing.changeset() as change_set:
+            change_set.records.create("account", {"name": "PyHalfway 1"})
+            change_set.records.create("account", {"name": "PyHalfway 2", "numberofemployees": "many"})
+        outcome = failing.execute()
+        assert [r.status_code for r in outcome.responses] == [400]
+    with live_server.http() as http:
+        inside = http.get(
+            "accounts?$filter=name eq 'PyBatch Inside'&$expand=primarycontactid($select=fullname)"
+        )
+        assert [a["primarycontactid"]["fullname"] for a in inside.json()["value"]] == ["Bobby PyBatch Bob"]
+        assert http.get("accounts/$count?$filter=startswith(name,'PyHalfway')").text == "0"
