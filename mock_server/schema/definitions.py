@@ -36,6 +36,23 @@ READ_ONLY = {"valid_for_create": False, "valid_for_update": False}
 REGARDING_TARGETS = ("account", "contact", "lead", "opportunity", "incident", "competitor", "new_inspection")
 ACTIVITIES = ("appointment", "email", "phonecall", "task")
 PRIORITY = {0: "Low", 1: "Normal", 2: "High"}
+QUERY_TYPES = {
+    0: "Main Application View",
+    1: "Advanced Search",
+    2: "Sub-Grid",
+    4: "Quick Find Search",
+    8: "Reporting",
+    64: "Lookup View",
+    128: "SMS",
+    256: "Outlook Filters",
+    512: "Address Book Filters",
+    1024: "Main Application View without Subject",
+    2048: "Saved Query Type Other",
+    4096: "Interactive Workflow View",
+    8192: "Offline Template",
+    16384: "Custom Definition",
+    32768: "Outlook Template",
+}
 
 
 def _cap(name: str) -> str:
@@ -797,6 +814,67 @@ ENTITIES: tuple[Entity, ...] = (
         ),
         is_custom=True,
         keys=(AlternateKey("new_inspectionnumber_key", ("new_inspectionnumber",)),),
+    ),
+    # Views and forms: the definitions a client downloads to show grids, Quick Find and quick views.
+    entity(
+        "savedquery",
+        "savedqueries",
+        "View",
+        "Views",
+        1039,
+        ORG,
+        string("name", "Name", 200, required=R.SYSTEM_REQUIRED),
+        entityname("returnedtypecode", "Entity Name"),
+        picklist("querytype", "Query Type", QUERY_TYPES),
+        boolean("isquickfindquery", "Is Quick Find Query"),
+        boolean("isdefault", "Default"),
+        memo("fetchxml", "Query", 1073741823),
+        memo("layoutxml", "Grid Layout", 1073741823),
+        memo("description", "Description"),
+        *ACTIVE_INACTIVE,
+    ),
+    entity(
+        "userquery",
+        "userqueries",
+        "Saved View",
+        "Saved Views",
+        4230,
+        USER,
+        string("name", "Name", 200, required=R.SYSTEM_REQUIRED),
+        entityname("returnedtypecode", "Returned Type"),
+        picklist("querytype", "Query Type", QUERY_TYPES),
+        memo("fetchxml", "Query", 1073741823),
+        memo("layoutxml", "Grid Layout", 1073741823),
+        memo("description", "Description"),
+        *ACTIVE_INACTIVE,
+    ),
+    entity(
+        "systemform",
+        "systemforms",
+        "System Form",
+        "System Forms",
+        1030,
+        ORG,
+        string("name", "Name", 100, required=R.SYSTEM_REQUIRED),
+        entityname("objecttypecode", "Entity Name"),
+        picklist(
+            "type",
+            "Form Type",
+            {
+                0: "Dashboard",
+                1: "AppointmentBook",
+                2: "Main",
+                5: "Mobile",
+                6: "Quick View Form",
+                7: "Quick Create",
+                11: "Main - Interactive experience",
+                12: "Card",
+            },
+        ),
+        boolean("isdefault", "Is Default"),
+        memo("formxml", "Form XML", 1073741823),
+        memo("description", "Description"),
+        primary_id="formid",
     ),
 )
 

@@ -73,7 +73,8 @@ class Reference:
 
 
 def seed_reference(ctx: SeedContext) -> Reference:
-    """Root business unit, administrator, currencies, units and connection roles."""
+    """Root business unit, the organization's settings row, administrator, currencies, units and
+    connection roles."""
     root = ctx.record("businessunit", fixed_id=ROOT_BUSINESS_UNIT_ID)
     root.update(
         name=ORGANIZATION_NAME,
@@ -82,6 +83,12 @@ def seed_reference(ctx: SeedContext) -> Reference:
         isdisabled=False,
     )
     ctx.emit("businessunit", root)
+
+    organization = ctx.record("organization", fixed_id=ORGANIZATION_ID)
+    organization.update(
+        name=ORGANIZATION_NAME, expirechangetrackingindays=7, isconflictdetectionenabledformobileclient=False
+    )
+    ctx.emit("organization", organization)
 
     admin = ctx.record("systemuser", fixed_id=ADMIN_USER_ID)
     first, last = ADMIN_FULL_NAME.split(" ", 1)

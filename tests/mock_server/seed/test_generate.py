@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 import mock_server.seed as seed_package
+from mock_server.schema import schema
 from mock_server.seed import (
     ADMIN_USER_ID,
     BASE_CURRENCY_ID,
@@ -87,12 +88,13 @@ def test_new_writes_continue_after_the_seeded_versions(seeded: tuple[Database, d
 
 
 def test_ids_come_from_the_version_sequence(rows: Rows) -> None:
-    fixed = {ADMIN_USER_ID, BASE_CURRENCY_ID, ROOT_BUSINESS_UNIT_ID}
+    fixed = {ADMIN_USER_ID, BASE_CURRENCY_ID, ROOT_BUSINESS_UNIT_ID, ORGANIZATION_ID}
     seen: set[int] = set()
     for name, table in rows.items():
-        if name in ("activitypointer", "_mock_state") or not table or "versionnumber" not in table[0]:
+        entity = schema().entity(name)
+        if entity is None or name == "activitypointer" or not table:
             continue
-        key = next(k for k in table[0] if k == f"{name}id" or (k == "activityid"))
+        key = entity.primary_id
         for row in table:
             assert row["versionnumber"] not in seen
             seen.add(row["versionnumber"])
