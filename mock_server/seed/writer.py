@@ -10,7 +10,8 @@ into DBAPI parameters as SQLite spends storing it. The writer therefore compiles
 ``insert()`` once per table and column set, converts rows to positional tuples itself, applying
 the same bind processors SQLAlchemy would (so stored values are identical, datetimes included),
 and runs the compiled statement through ``exec_driver_sql`` as one executemany inside the
-caller's transaction.
+caller's transaction. Where that shortcut does not apply (a dialect with named parameters) it
+falls back to ``Connection.execute(insert(table), rows)``.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class RowWriter:
             name: frozenset(t.columns.keys()) for name, t in self._tables.items()
         }
         self._buffers: dict[str, list[Row]] = {name: [] for name in self._tables}
-        self._statements: dict[tuple[str, frozenset[str]], _Statement] = {}
+        self._statements: dict[tuple[str, frozenset[str]], _Statement | None] = {}
         self.counts: dict[str, int] = dict.fromkeys(self._tables, 0)
 
     def add(self, table: str, row: Row) -> None:
@@ -126,20 +127,25 @@ class RowWriter:
                 for key in keys:
                     row.setdefault(key, None)
         statement = self._statement(table, keys)
-        self._conn.exec_driver_sql(statement.sql, statement.parameters(rows))
+        if statement is None:
+            self._conn.execute(insert(self._tables[table]), rows)
+        else:
+            self._conn.exec_driver_sql(statement.sql, statement.parameters(rows))
         self.counts[table] += len(rows)
         self._buffers[table] = []
 
-    def _statement(self, table: str, keys: frozenset[str]) -> _Statement:
-        found = self._statements.get((table, keys))
-        if found is not None:
-            return found
+    def _statement(self, table: str, keys: frozenset[str]) -> _Statement | None:
+        """The compiled insert for ``keys``, or None where only SQLAlchemy's own executemany
+        applies (a dialect with named parameters, or a statement shaped unlike plain columns)."""
+        if (table, keys) in self._statements:
+            return self._statements[(table, keys)]
         dialect = self._conn.dialect
         target = self._tables[table]
         compiled = insert(target).compile(dialect=dialect, column_keys=sorted(keys))
         order = tuple(compiled.positiontup or ())
         if not dialect.positional or set(order) != keys or len(order) != len(keys):
-            raise RuntimeError(f"unexpected parameters {order} for an insert into {table!r}")
+            self._statements[(table, keys)] = None
+            return None
         processors = tuple(
             (position, _faster(process))
             for position, name in enumerate(order)

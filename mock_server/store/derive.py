@@ -52,10 +52,16 @@ def owner_columns(owner_id: str, owner_entity: str, owner_business_unit: str) ->
 
 
 def pointer_row(row: Mapping[str, Any]) -> Row:
-    """The ``activitypointer`` row mirroring an activity row."""
-    return {c: row[c] for c in schema().pointer_columns() if c in row} | {
+    """The ``activitypointer`` row mirroring an activity row. Each activity type has its own
+    status reasons; the pointer carries the common state and that state's default reason."""
+    pointer = {c: row[c] for c in schema().pointer_columns() if c in row} | {
         k: row[k] for k in ("regardingobjectid__target", "ownerid__target") if k in row
     }
+    if pointer.get("statecode") is not None:
+        activitypointer = schema().entity("activitypointer")
+        assert activitypointer is not None
+        pointer["statuscode"] = status_for_state(activitypointer, pointer["statecode"])
+    return pointer
 
 
 def ticket_number(incident_id: str) -> str:

@@ -69,3 +69,22 @@ def test_unknown_column_is_an_error() -> None:
                 writer.flush()
     finally:
         db.close()
+
+
+def test_falls_back_to_sqlalchemy_executemany(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a positional statement (e.g. a dialect with named parameters) rows still land."""
+    monkeypatch.setattr(RowWriter, "_statement", lambda self, table, keys: None)
+    fallback, direct = Database(), Database()
+    try:
+        for db in (fallback, direct):
+            with db.transaction() as conn:
+                writer = RowWriter(conn, db.tables)
+                for row in _copy():
+                    writer.add("account", row)
+                writer.flush()
+            monkeypatch.undo()
+        with fallback.engine.connect() as a, direct.engine.connect() as b:
+            assert raw_dump(a, fallback) == raw_dump(b, direct)
+    finally:
+        fallback.close()
+        direct.close()
