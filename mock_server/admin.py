@@ -1,7 +1,8 @@
 """The admin API under ``/_mock/``: what tests use to arrange and inspect the mock.
 
 Reset to the seed, re-seed with another seed or scale, read and move the clock, mint tokens
-for users, and read the log of recent requests. Every endpoint takes the admin token only.
+for users, read the log of recent requests, set the service protection limits and inject
+faults. Every endpoint takes the admin token only.
 """
 
 from __future__ import annotations
@@ -131,6 +132,34 @@ async def request_log(request: Request) -> Response:
     return JSONResponse({"requests": entries})
 
 
+async def limits(request: Request) -> Response:
+    """GET /_mock/limits: the service protection limits. POST changes any of them (protection.py)
+    and starts every user's window afresh."""
+    state = _state(request)
+    if request.method == "POST":
+        state.protection.configure(state.protection.limits.updated(await _body(request)))
+    return JSONResponse(state.protection.limits.as_json())
+
+
+async def faults(request: Request) -> Response:
+    """GET /_mock/faults: the faults not yet used up. POST registers one (faults.py) and answers
+    201 with it. DELETE removes them all."""
+    state = _state(request)
+    if request.method == "POST":
+        fault = state.faults.add(await _body(request))
+        return JSONResponse(fault.as_json(), 201, headers={"Location": f"/_mock/faults/{fault.id}"})
+    if request.method == "DELETE":
+        state.faults.clear()
+        return Response(status_code=204)
+    return JSONResponse({"faults": [f.as_json() for f in state.faults.faults]})
+
+
+async def fault(request: Request) -> Response:
+    """DELETE /_mock/faults/{id}: remove one fault (404 if it is gone already)."""
+    _state(request).faults.remove(request.path_params["fault_id"])
+    return Response(status_code=204)
+
+
 def routes() -> list[Route]:
     return [
         Route("/_mock/reset", reset, methods=["POST"]),
@@ -138,4 +167,7 @@ def routes() -> list[Route]:
         Route("/_mock/clock", clock, methods=["GET", "POST"]),
         Route("/_mock/tokens", tokens, methods=["POST"]),
         Route("/_mock/requests", request_log, methods=["GET", "DELETE"]),
+        Route("/_mock/limits", limits, methods=["GET", "POST"]),
+        Route("/_mock/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route("/_mock/faults/{fault_id:int}", fault, methods=["DELETE"]),
     ]

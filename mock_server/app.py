@@ -33,7 +33,9 @@ from mock_server.errors import (
     ResourceNotFound,
     Unauthorized,
 )
+from mock_server.faults import FAULT_SCOPE_KEY, ConnectionFaults, FaultInjection, FaultRegistry
 from mock_server.odata.pipeline import execute
+from mock_server.protection import ProtectionLimits, ServiceProtection, ServiceProtectionMiddleware
 from mock_server.seed import ADMIN_USER_ID, seed_database
 from mock_server.store.database import MEMORY, Database
 from mock_server.store.query import Caller
@@ -52,6 +54,7 @@ class LoggedRequest(NamedTuple):
     query: bytes
     status: int
     at: datetime
+    fault: str | None = None  # the injected fault, as faults.py labels it
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +63,7 @@ class LoggedRequest(NamedTuple):
             "query": self.query.decode("latin-1"),
             "status": self.status,
             "at": self.at.isoformat(),
+            "fault": self.fault,
         }
 
 
@@ -71,6 +75,7 @@ class Settings:
     admin_token: str = DEFAULT_ADMIN_TOKEN
     clock_start: datetime = DEFAULT_START
     request_log_size: int = 1000
+    protection: ProtectionLimits = field(default_factory=ProtectionLimits)  # off by default
 
 
 @dataclass
@@ -83,8 +88,13 @@ class MockState:
     seed: int
     scale: int
     requests: deque[LoggedRequest] = field(default_factory=deque)
+    protection: ServiceProtection = field(init=False)
+    faults: FaultRegistry = field(default_factory=FaultRegistry)
     # A user's business unit and teams, read once and kept until a write touches them.
     identities: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.protection = ServiceProtection(self.settings.protection, self.clock)
 
     def reseed(self, seed: int, scale: int) -> dict[str, int]:
         self.identities.clear()
@@ -232,8 +242,18 @@ class RequestLog:
                         scope.get("query_string", b""),
                         status,
                         self.state.clock.now(),
+                        scope.get(FAULT_SCOPE_KEY),
                     )
                 )
+
+
+class MockApp(Starlette):
+    """Starlette with connection faults wrapped around everything, even its error middleware:
+    only there is the server's own ``send`` at hand to close a socket (see faults.py)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        state: MockState = self.state.mock
+        return ConnectionFaults(super().build_middleware_stack(), state.faults)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -243,10 +263,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/data/{version}/{path:path}", web_api, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
         *admin.routes(),
     ]
-    app = Starlette(
+    app = MockApp(
         routes=routes,
         exception_handlers={DataverseError: dataverse_error, HTTPException: http_error},
     )
-    app.state.mock = open_state(settings)
-    app.add_middleware(RequestLog, state=app.state.mock)
+    app.state.mock = state = open_state(settings)
+    # Innermost first: faults act within the limits (a slow request is a running request), and
+    # the request log sees both the faults and the 429s.
+    app.add_middleware(FaultInjection, faults=state.faults, protection=state.protection)
+    app.add_middleware(
+        ServiceProtectionMiddleware, protection=state.protection, admin_token=settings.admin_token
+    )
+    app.add_middleware(RequestLog, state=state)
     return app

@@ -7,6 +7,7 @@ Options Dataverse refuses (``$skip``, ``$search``, ``$format``) are refused here
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote_plus
 
 from mock_server.errors import BadRequest, ExpandNotSupported, InvalidQueryOption, UnknownProperty
@@ -184,6 +185,9 @@ def _expand(entity: Entity, text: str, aliases: dict[str, str], depth: int) -> t
     return tuple(plans)
 
 
+PLAN_OPTIONS = ("$select", "$filter", "$orderby", "$top", "$expand", "$count")
+
+
 def build_plan(
     entity: Entity,
     options: QueryOptions,
@@ -191,9 +195,32 @@ def build_plan(
     aliases: dict[str, str] | None = None,
     within: Within | None = None,
 ) -> QueryPlan:
+    """The plan of a request's query options. Plans are immutable, so the same options (a client
+    paging through a query, a sync engine polling) reuse the plan parsed the first time."""
     if not options.system and within is None:
         return QueryPlan(entity)
     aliases = options.aliases if aliases is None else aliases
+    key = tuple(options.system.get(name) for name in PLAN_OPTIONS)
+    return _cached_plan(entity.logical_name, key, tuple(sorted(aliases.items())), depth, within)
+
+
+@lru_cache(maxsize=2048)
+def _cached_plan(
+    entity_name: str,
+    values: tuple[str | None, ...],
+    aliases: tuple[tuple[str, str], ...],
+    depth: int,
+    within: Within | None,
+) -> QueryPlan:
+    entity = schema().entity(entity_name)
+    assert entity is not None
+    options = QueryOptions(system={k: v for k, v in zip(PLAN_OPTIONS, values, strict=True) if v is not None})
+    return _plan(entity, options, depth, dict(aliases), within)
+
+
+def _plan(
+    entity: Entity, options: QueryOptions, depth: int, aliases: dict[str, str], within: Within | None
+) -> QueryPlan:
     get = options.get
     if depth > 10:
         raise ExpandNotSupported("$expand is nested too deeply.")

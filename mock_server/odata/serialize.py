@@ -104,6 +104,17 @@ class Renderer:
         self.want_logical_name = preferences.wants(LOOKUP_LOGICAL_NAME)
         self.want_navigation = preferences.wants(ASSOCIATED_NAVIGATION)
         self._names: dict[str, str | None] = {}
+        self._layouts: dict[int, list[tuple[Attribute, str, Callable[[Any], Any] | None]]] = {}
+
+    def _layout(self, plan: QueryPlan) -> list[tuple[Attribute, str, Callable[[Any], Any] | None]]:
+        """Each column of a plan with its property name and wire conversion, worked out once."""
+        layout = self._layouts.get(id(plan))
+        if layout is None:
+            converters = _converters()
+            layout = self._layouts[id(plan)] = [
+                (a, a.lookup_property if a.is_lookup else a.logical_name, converters[a]) for a in plan.columns
+            ]
+        return layout
 
     def records(self, plan: QueryPlan, fetched: list[Fetched]) -> list[Json]:
         if self.want_formatted:
@@ -143,20 +154,16 @@ class Renderer:
         row = fetched.row
         out: Json = {"@odata.etag": etag(row.get("versionnumber"))}
         annotated = self.preferences.any_annotations
-        converters = _converters()
-        for a in plan.columns:
+        for a, name, convert in self._layout(plan):
             value = row.get(a.logical_name)
-            if a.is_lookup:
-                if annotated:
+            if annotated:
+                if a.is_lookup:
                     self._annotate_lookup(out, a, row)
-                out[a.lookup_property] = value
-                continue
-            if self.want_formatted and value is not None:
-                text = formatted_value(a, value)
-                if text is not None:
-                    out[f"{a.logical_name}@{FORMATTED_VALUE}"] = text
-            convert = converters[a]
-            out[a.logical_name] = value if value is None or convert is None else convert(value)
+                elif self.want_formatted and value is not None:
+                    text = formatted_value(a, value)
+                    if text is not None:
+                        out[f"{name}@{FORMATTED_VALUE}"] = text
+            out[name] = value if value is None or convert is None else convert(value)
         for item in plan.expand:
             child = fetched.expanded.get(item.navigation.name)
             if isinstance(child, list):
