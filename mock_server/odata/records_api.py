@@ -21,7 +21,7 @@ from mock_server.errors import (
     RecordNotFound,
     UnknownProperty,
 )
-from mock_server.odata import delta
+from mock_server.odata import delta, views
 from mock_server.odata.context import Call, key_pairs
 from mock_server.odata.paging import next_link, parse_skiptoken, skiptoken
 from mock_server.odata.payload import Payload, convert, parse_payload
@@ -53,6 +53,8 @@ def _applied(call: Call, headers: dict[str, str], *, page_size_used: bool = Fals
 
 
 def query_collection(call: Call, entity: Entity, within: Within | None = None) -> Response:
+    if (stored := views.stored_query(call)) is not None:
+        return views.respond(call, entity, stored)
     if within is None and delta.is_tracking(call):
         return delta.respond(call, entity)
     plan = build_plan(entity, call.options, within=within)

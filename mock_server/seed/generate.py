@@ -19,6 +19,7 @@ from mock_server.seed.plan import Plan
 from mock_server.seed.reference import ADMIN_USER_ID, seed_reference
 from mock_server.seed.sales import SalesSeeder
 from mock_server.seed.timeline import TimelineSeeder
+from mock_server.seed.views import seed_views
 from mock_server.seed.writer import RowWriter
 from mock_server.store.database import Database
 
@@ -79,6 +80,7 @@ def seed_database(db: Database, seed: int, scale: int, now: datetime) -> dict[st
         ctx = SeedContext(writer, seed, _naive_utc(now), creator=ADMIN_USER_ID)
         reference = seed_reference(ctx)
         seed_organization(ctx, plan, reference)
+        seed_views(ctx)
         products = seed_products(ctx, plan, reference)
         seed_competitors(ctx, plan, reference)
         accounts = AccountSeeder(ctx, reference)

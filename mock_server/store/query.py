@@ -1,13 +1,15 @@
 """Executing a ``QueryPlan``: SQLAlchemy Core in, plain rows out.
 
 One function builds the SELECT for a plan; ``fetch`` runs it with paging and resolves
-``$expand`` with one extra query per expanded navigation (never one per row).
+``$expand`` with one extra query per expanded navigation (never one per row). FetchXML
+link-entities (``plan.links``) join in the same SELECT (``store/links.py``); their columns come
+back beside each row, by alias, in ``Fetched.linked``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
@@ -17,6 +19,7 @@ from sqlalchemy import ColumnElement, Connection, Result, Select, bindparam, fun
 from mock_server.odata.filter import FilterScope, compile_filter
 from mock_server.odata.plan import QueryPlan
 from mock_server.schema import Entity, Navigation, NavigationKind, schema
+from mock_server.store.links import Joined, join_links, split_linked
 from mock_server.store.tables import tables
 
 Row = dict[str, Any]
@@ -35,15 +38,22 @@ class Caller:
 
 @dataclass
 class Fetched:
-    """A row and the rows ``$expand`` attached to it, by navigation property name."""
+    """A row, the rows ``$expand`` attached to it by navigation property name, and the columns
+    of the rows FetchXML links joined to it, by link alias (all None for an outer link without
+    a match)."""
 
     row: Row
     expanded: dict[str, Fetched | list[Fetched] | None] = field(default_factory=dict)
+    linked: dict[str, Row] = field(default_factory=dict)
 
 
-def _fetched(result: Result[Any]) -> list[Fetched]:
+def _fetched(result: Result[Any], plan: QueryPlan | None = None) -> list[Fetched]:
     keys = list(result.keys())
-    return [Fetched(dict(zip(keys, row, strict=True))) for row in result]
+    rows = [Fetched(dict(zip(keys, row, strict=True))) for row in result.all()]
+    if plan is not None and plan.links:
+        for fetched in rows:
+            fetched.linked = split_linked(plan, fetched.row)
+    return rows
 
 
 def _scope(entity: Entity, caller: Caller) -> FilterScope:
@@ -89,10 +99,13 @@ def _select(entity: str, columns: frozenset[str]) -> Select[Any]:
     return select(*(table.c[n] for n in sorted(columns)))
 
 
-def _conditions(plan: QueryPlan, caller: Caller) -> list[ColumnElement[bool]]:
+def _conditions(plan: QueryPlan, caller: Caller, joined: Joined | None = None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if plan.filter is not None:
-        conditions.append(compile_filter(plan.filter, _scope(plan.entity, caller)))
+        scope = _scope(plan.entity, caller)
+        if joined is not None:  # the filter may read the linked tables by alias
+            scope = replace(scope, variables=joined.variables)
+        conditions.append(compile_filter(plan.filter, scope))
     if plan.within is not None:
         conditions.append(_within(plan.entity, plan.within.navigation, [plan.within.parent_id]))
     return conditions
@@ -120,17 +133,32 @@ def _by_id(entity: str, columns: frozenset[str]) -> Select[Any]:
     return _select(entity, columns).where(tables()[entity].c[named.primary_id] == bindparam("id"))
 
 
+@lru_cache(maxsize=1024)
 def build_select(plan: QueryPlan, caller: Caller) -> Select[Any]:
+    """The SELECT of a plan for a caller. Both are immutable and the mock clock only moves when
+    told, so a repeated query (a page of a sync, a poll) reuses the statement built the first
+    time, and with it SQLAlchemy's compiled form."""
     table = tables()[plan.entity.logical_name]
-    stmt = _select(plan.entity.logical_name, _columns(plan)).where(*_conditions(plan, caller))
+    stmt = _select(plan.entity.logical_name, _columns(plan))
+    joined = join_links(plan, table, _scope(plan.entity, caller)) if plan.links else None
+    if joined is not None:
+        stmt = joined.extend(stmt)
+    if plan.distinct:
+        stmt = stmt.distinct()
+    stmt = stmt.where(*_conditions(plan, caller, joined))
     order = [
         table.c[o.attribute.logical_name].desc() if o.descending else table.c[o.attribute.logical_name]
         for o in plan.order_by
     ]
-    return stmt.order_by(*order, table.c[plan.entity.primary_id])
+    if joined is None:
+        return stmt.order_by(*order, table.c[plan.entity.primary_id])
+    return stmt.order_by(*order, *joined.order_by, table.c[plan.entity.primary_id], *joined.tiebreakers)
 
 
 def count(conn: Connection, plan: QueryPlan, caller: Caller) -> int:
+    if plan.links or plan.distinct:  # joins may repeat a row, DISTINCT may merge some: count results
+        rows = build_select(plan, caller).order_by(None).subquery()
+        return int(conn.execute(select(func.count()).select_from(rows)).scalar_one())
     table = tables()[plan.entity.logical_name]
     stmt = select(func.count()).select_from(table).where(*_conditions(plan, caller))
     return int(conn.execute(stmt).scalar_one())
@@ -143,18 +171,18 @@ def fetch(
     stmt = build_select(plan, caller)
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
-    rows = _fetched(conn.execute(stmt))
+    rows = _fetched(conn.execute(stmt), plan)
     expand(conn, plan, rows, caller)
     return rows
 
 
 def fetch_by_ids(conn: Connection, plan: QueryPlan, ids: list[str], caller: Caller) -> list[Fetched]:
-    if len(ids) == 1 and plan.filter is None and plan.within is None:
+    if len(ids) == 1 and plan.filter is None and plan.within is None and not plan.links:
         result = conn.execute(_by_id(plan.entity.logical_name, _columns(plan)), {"id": ids[0]})
     else:
         pk = tables()[plan.entity.logical_name].c[plan.entity.primary_id]
         result = conn.execute(build_select(plan, caller).where(pk.in_(ids)))
-    rows = _fetched(result)
+    rows = _fetched(result, plan)
     expand(conn, plan, rows, caller)
     return rows
 
