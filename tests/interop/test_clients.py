@@ -163,3 +163,22 @@ def test_microsoft_python_sdk_batch_with_a_change_set(
         )
         assert [a["primarycontactid"]["fullname"] for a in inside.json()["value"]] == ["Bobby PyBatch Bob"]
         assert http.get("accounts/$count?$filter=startswith(name,'PyHalfway')").text == "0"
+
+
+def test_microsoft_python_sdk_fetchxml_with_paging(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PowerPlatform.Dataverse.client import DataverseClient
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(live_server.ca_file))
+    with live_server.http() as http:
+        listed = http.get("contacts?$select=contactid&$orderby=contactid").json()["value"]
+    expected = [r["contactid"] for r in listed]
+    xml = (
+        '<fetch count="7"><entity name="contact"><attribute name="fullname" />'
+        '<order attribute="contactid" /></entity></fetch>'
+    )
+    with DataverseClient(live_server.origin, StaticToken()) as client:
+        pages = list(client.query.fetchxml(xml).execute_pages())
+    assert len(pages) == -(-len(expected) // 7) > 1
+    assert [r["contactid"] for page in pages for r in page] == expected
