@@ -31,8 +31,14 @@ ODATA = (
 SQL = text(
     "SELECT accountid, name, accountnumber, revenue, modifiedon, versionnumber FROM account "
     "WHERE revenue > :revenue AND statecode = :state ORDER BY modifiedon DESC, accountid LIMIT 50"
-).columns(accountid=String, name=String, accountnumber=String, revenue=Float, modifiedon=DateTime,
-          versionnumber=BigInteger)
+).columns(
+    accountid=String,
+    name=String,
+    accountnumber=String,
+    revenue=Float,
+    modifiedon=DateTime,
+    versionnumber=BigInteger,
+)
 
 
 def timed(run: object, repeat: int) -> float:

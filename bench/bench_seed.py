@@ -30,8 +30,11 @@ def bench(label: str, path: str, seed: int, scale: int) -> None:
         db.close()
     rows = sum(counts.values())
     rate = rows / seconds
-    print(f"{label:<7} scale={scale:<7} rows={rows:<9} seconds={seconds:8.2f} rows/s={rate:9.0f} "
-          f"ratio={rate / TARGET_ROWS_PER_SECOND:5.2f}x of {TARGET_ROWS_PER_SECOND:,}/s", flush=True)
+    print(
+        f"{label:<7} scale={scale:<7} rows={rows:<9} seconds={seconds:8.2f} rows/s={rate:9.0f} "
+        f"ratio={rate / TARGET_ROWS_PER_SECOND:5.2f}x of {TARGET_ROWS_PER_SECOND:,}/s",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

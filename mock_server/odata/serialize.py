@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -94,6 +94,13 @@ def formatted_value(attribute: Attribute, value: Any) -> str | None:
             return None
 
 
+@lru_cache(maxsize=4096)
+def _layout(columns: tuple[Attribute, ...]) -> tuple[tuple[Attribute, str, Callable[[Any], Any] | None], ...]:
+    """Each column with its property name and wire conversion, worked out once per column list."""
+    converters = _converters()
+    return tuple((a, a.lookup_property if a.is_lookup else a.logical_name, converters[a]) for a in columns)
+
+
 class Renderer:
     """Renders fetched rows; looks up the names behind lookups once per response."""
 
@@ -104,17 +111,6 @@ class Renderer:
         self.want_logical_name = preferences.wants(LOOKUP_LOGICAL_NAME)
         self.want_navigation = preferences.wants(ASSOCIATED_NAVIGATION)
         self._names: dict[str, str | None] = {}
-        self._layouts: dict[int, list[tuple[Attribute, str, Callable[[Any], Any] | None]]] = {}
-
-    def _layout(self, plan: QueryPlan) -> list[tuple[Attribute, str, Callable[[Any], Any] | None]]:
-        """Each column of a plan with its property name and wire conversion, worked out once."""
-        layout = self._layouts.get(id(plan))
-        if layout is None:
-            converters = _converters()
-            layout = self._layouts[id(plan)] = [
-                (a, a.lookup_property if a.is_lookup else a.logical_name, converters[a]) for a in plan.columns
-            ]
-        return layout
 
     def records(self, plan: QueryPlan, fetched: list[Fetched]) -> list[Json]:
         if self.want_formatted:
@@ -154,7 +150,7 @@ class Renderer:
         row = fetched.row
         out: Json = {"@odata.etag": etag(row.get("versionnumber"))}
         annotated = self.preferences.any_annotations
-        for a, name, convert in self._layout(plan):
+        for a, name, convert in _layout(plan.columns):
             value = row.get(a.logical_name)
             if annotated:
                 if a.is_lookup:

@@ -19,9 +19,28 @@ from mock_server.seed.plan import CONNECTIONS, INSPECTIONS, count
 from mock_server.seed.pools import domain_of
 from mock_server.seed.reference import ACCOUNT_CONTACT_ROLES, Reference
 
-SECTORS = ("Logistics", "Consulting", "Manufacturing", "Systems", "Foods", "Partners", "Energy", "Health",
-           "Solutions", "Industries", "Labs", "Media", "Financial", "Retail", "Design", "Construction",
-           "Motors", "Analytics", "Networks", "Outfitters")
+SECTORS = (
+    "Logistics",
+    "Consulting",
+    "Manufacturing",
+    "Systems",
+    "Foods",
+    "Partners",
+    "Energy",
+    "Health",
+    "Solutions",
+    "Industries",
+    "Labs",
+    "Media",
+    "Financial",
+    "Retail",
+    "Design",
+    "Construction",
+    "Motors",
+    "Analytics",
+    "Networks",
+    "Outfitters",
+)
 SUFFIXES = ("Inc.", "LLC", "Ltd.", "Group", "Co.", "Corp.")
 INSPECTION_KINDS = ("Safety", "Quality", "Site", "Equipment", "Compliance", "Installation")
 PARENT_SHARE = 0.15  # accounts that are subsidiaries of an earlier account
@@ -104,17 +123,28 @@ class AccountSeeder:
             self.parents.append(account.id)
         state, status = self.account_states.draw(rng)
         row.update(
-            name=name, accountnumber=f"ACC-{self.accounts:07d}", telephone1=account.phone,
-            fax=ctx.phone() if rng.random() < 0.3 else None, emailaddress1=account.email,
-            websiteurl=f"https://www.{domain}", address1_line1=rng.choice(pools.streets),
-            address1_city=place.city, address1_stateorprovince=place.state,
-            address1_postalcode=place.postcode, address1_country="United States",
+            name=name,
+            accountnumber=f"ACC-{self.accounts:07d}",
+            telephone1=account.phone,
+            fax=ctx.phone() if rng.random() < 0.3 else None,
+            emailaddress1=account.email,
+            websiteurl=f"https://www.{domain}",
+            address1_line1=rng.choice(pools.streets),
+            address1_city=place.city,
+            address1_stateorprovince=place.state,
+            address1_postalcode=place.postcode,
+            address1_country="United States",
             revenue=round(10 ** rng.uniform(5, 8.7), 2),
-            numberofemployees=int(10 ** rng.uniform(0.7, 4.5)), industrycode=rng.choice(self.industries),
-            accountcategorycode=self.category.draw(rng), creditonhold=rng.random() < 0.05,
+            numberofemployees=int(10 ** rng.uniform(0.7, 4.5)),
+            industrycode=rng.choice(self.industries),
+            accountcategorycode=self.category.draw(rng),
+            creditonhold=rng.random() < 0.05,
             description=ctx.maybe_text(0.4),
             primarycontactid=family.contacts[0].id if rng.random() < PRIMARY_CONTACT_SHARE else None,
-            parentaccountid=parent, transactioncurrencyid=currency, statecode=state, statuscode=status,
+            parentaccountid=parent,
+            transactioncurrencyid=currency,
+            statecode=state,
+            statuscode=status,
         )
         ctx.emit("account", row)
         for _ in range(count(rng, INSPECTIONS)):
@@ -135,14 +165,22 @@ class AccountSeeder:
         if rng.random() < 0.5:
             birth = datetime(rng.randint(1955, 2002), rng.randint(1, 12), rng.randint(1, 28))
         row.update(
-            firstname=first, lastname=last, jobtitle=rng.choice(ctx.pools.jobs), emailaddress1=email,
-            telephone1=phone, mobilephone=ctx.phone() if rng.random() < 0.6 else None,
+            firstname=first,
+            lastname=last,
+            jobtitle=rng.choice(ctx.pools.jobs),
+            emailaddress1=email,
+            telephone1=phone,
+            mobilephone=ctx.phone() if rng.random() < 0.6 else None,
             address1_city=family.city if rng.random() < 0.8 else rng.choice(ctx.pools.places).city,
-            address1_country="United States", birthdate=birth,
+            address1_country="United States",
+            birthdate=birth,
             gendercode=rng.choice(self.genders) if rng.random() < 0.7 else None,
-            description=ctx.maybe_text(0.15, 1), parentcustomerid=family.account.id,
-            parentcustomerid__target="account", transactioncurrencyid=family.currency,
-            statecode=state, statuscode=status,
+            description=ctx.maybe_text(0.15, 1),
+            parentcustomerid=family.account.id,
+            parentcustomerid__target="account",
+            transactioncurrencyid=family.currency,
+            statecode=state,
+            statuscode=status,
         )
         ctx.emit("contact", row)
         return Party(row["contactid"], "contact", row["fullname"], owner, email, phone)
@@ -167,14 +205,21 @@ class AccountSeeder:
         kind = rng.choice(INSPECTION_KINDS)
         row.update(
             new_name=f"{kind} inspection - {family.account.name}"[:100],
-            new_inspectionnumber=f"INS-{self.inspections:06d}", new_accountid=family.account.id,
-            new_inspectiondate=when, new_result=result, new_score=score, new_notes=ctx.maybe_text(0.4),
-            statecode=state, statuscode=status,
+            new_inspectionnumber=f"INS-{self.inspections:06d}",
+            new_accountid=family.account.id,
+            new_inspectiondate=when,
+            new_result=result,
+            new_score=score,
+            new_notes=ctx.maybe_text(0.4),
+            statecode=state,
+            statuscode=status,
         )
         ctx.emit("new_inspection", row)
         for contact in rng.sample(family.contacts, min(len(family.contacts), rng.randint(1, 2))):
-            ctx.associate("new_inspection_contact", {"new_inspectionid": row["new_inspectionid"],
-                                                     "contactid": contact.id})
+            ctx.associate(
+                "new_inspection_contact",
+                {"new_inspectionid": row["new_inspectionid"], "contactid": contact.id},
+            )
 
     def _connection(self, family: Family) -> None:
         """A connection and its reciprocal, as Dataverse stores every connection twice."""
@@ -191,9 +236,18 @@ class AccountSeeder:
             (one, one_role), (two, two_role) = sides if master else sides[::-1]
             row = ctx.record("connection", family.owner, like=master_row)
             row.update(
-                name=two.name, record1id=one.id, record1id__target=one.entity, record2id=two.id,
-                record2id__target=two.entity, record1roleid=one_role, record2roleid=two_role, ismaster=master,
-                description=description, effectivestart=start, effectiveend=None, statecode=state,
+                name=two.name,
+                record1id=one.id,
+                record1id__target=one.entity,
+                record2id=two.id,
+                record2id__target=two.entity,
+                record1roleid=one_role,
+                record2roleid=two_role,
+                ismaster=master,
+                description=description,
+                effectivestart=start,
+                effectiveend=None,
+                statecode=state,
                 statuscode=status,
             )
             ctx.emit("connection", row)

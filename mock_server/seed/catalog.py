@@ -15,9 +15,26 @@ from mock_server.seed.plan import Plan
 from mock_server.seed.reference import Reference
 
 PRODUCT_NOUNS = (
-    "Laptop", "Desktop", "Monitor", "Printer", "Router", "Switch", "Server", "Tablet", "Headset", "Webcam",
-    "Docking Station", "Projector", "Scanner", "Firewall", "Storage Array", "Support Plan",
-    "Installation Service", "Training Package", "Software License", "Cloud Subscription",
+    "Laptop",
+    "Desktop",
+    "Monitor",
+    "Printer",
+    "Router",
+    "Switch",
+    "Server",
+    "Tablet",
+    "Headset",
+    "Webcam",
+    "Docking Station",
+    "Projector",
+    "Scanner",
+    "Firewall",
+    "Storage Array",
+    "Support Plan",
+    "Installation Service",
+    "Training Package",
+    "Software License",
+    "Cloud Subscription",
 )
 PRODUCT_SERIES = ("Pro", "Plus", "Lite", "Max", "Mini", "Ultra", "Edge", "Prime", "One", "Flex")
 ADDRESS_NAMES = ("Headquarters", "Regional Office", "Distribution Center")
@@ -47,10 +64,16 @@ def seed_products(ctx: SeedContext, plan: Plan, reference: Reference) -> list[Pr
         kind = structure.draw(rng)
         row = ctx.record("product")
         row.update(
-            name=name, productnumber=f"PRD-{i + 1:05d}", price=price,
-            standardcost=round(price * rng.uniform(0.45, 0.75), 2), productstructure=kind,
-            description=ctx.maybe_text(0.5, 1), defaultuomid=unit,
-            transactioncurrencyid=reference.currencies[0], statecode=state, statuscode=status,
+            name=name,
+            productnumber=f"PRD-{i + 1:05d}",
+            price=price,
+            standardcost=round(price * rng.uniform(0.45, 0.75), 2),
+            productstructure=kind,
+            description=ctx.maybe_text(0.5, 1),
+            defaultuomid=unit,
+            transactioncurrencyid=reference.currencies[0],
+            statecode=state,
+            statuscode=status,
         )
         ctx.emit("product", row)
         if state == 0 and kind in SELLABLE_STRUCTURES:
@@ -80,8 +103,12 @@ def seed_competitors(ctx: SeedContext, plan: Plan, reference: Reference) -> None
         name = company.name if i < len(companies) else f"{company.name} {i // len(companies) + 1}"
         row = ctx.record("competitor")
         row.update(
-            name=name, websiteurl=f"https://www.{company.domain}", strengths=ctx.text(2),
-            weaknesses=ctx.text(2), reportedrevenue=ctx.money(1e6, 5e9), tickersymbol=_ticker(name, tickers),
+            name=name,
+            websiteurl=f"https://www.{company.domain}",
+            strengths=ctx.text(2),
+            weaknesses=ctx.text(2),
+            reportedrevenue=ctx.money(1e6, 5e9),
+            tickersymbol=_ticker(name, tickers),
             transactioncurrencyid=reference.currencies[0],
         )
         ctx.emit("competitor", row)
@@ -89,11 +116,18 @@ def seed_competitors(ctx: SeedContext, plan: Plan, reference: Reference) -> None
             place = rng.choice(ctx.pools.places)
             address = ctx.record("competitoraddress")
             address.update(
-                name=ADDRESS_NAMES[number - 1], parentid=row["competitorid"], addressnumber=number,
-                addresstypecode=address_type.draw(rng), line1=rng.choice(ctx.pools.streets),
+                name=ADDRESS_NAMES[number - 1],
+                parentid=row["competitorid"],
+                addressnumber=number,
+                addresstypecode=address_type.draw(rng),
+                line1=rng.choice(ctx.pools.streets),
                 line2=f"Suite {rng.randint(1, 40) * 10}" if rng.random() < 0.3 else None,
-                city=place.city, stateorprovince=place.state, postalcode=place.postcode,
-                country="United States", telephone1=ctx.phone(), latitude=round(rng.uniform(25.0, 49.0), 6),
+                city=place.city,
+                stateorprovince=place.state,
+                postalcode=place.postcode,
+                country="United States",
+                telephone1=ctx.phone(),
+                latitude=round(rng.uniform(25.0, 49.0), 6),
                 longitude=round(rng.uniform(-124.0, -67.0), 6),
             )
             ctx.emit("competitoraddress", address)

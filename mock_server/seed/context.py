@@ -101,7 +101,10 @@ class SeedContext:
     # Rows.
 
     def record(
-        self, entity: str, owner: Principal | None = None, fixed_id: str | None = None,
+        self,
+        entity: str,
+        owner: Principal | None = None,
+        fixed_id: str | None = None,
         like: Row | None = None,
     ) -> Row:
         """A new row of ``entity``: its id, version, timestamps, creator and owner columns.

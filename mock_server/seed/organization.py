@@ -25,14 +25,32 @@ from mock_server.seed.reference import (
 
 REGIONS = ("North America", "Europe", "Asia Pacific", "Latin America", "Middle East", "Africa", "Nordics")
 DIVISIONS = ("Sales", "Service")
-POSITION_TITLES = ("Chief Executive Officer", "Vice President", "Director", "Manager", "Team Lead",
-                   "Representative")
+POSITION_TITLES = (
+    "Chief Executive Officer",
+    "Vice President",
+    "Director",
+    "Manager",
+    "Team Lead",
+    "Representative",
+)
 POSITION_AREAS = ("Sales", "Service", "Marketing", "Operations")
 HEAD_TITLES = ("Sales Manager", "Service Manager", "Regional Director")
-STAFF_TITLES = ("Account Executive", "Sales Representative", "Customer Service Representative",
-                "Inside Sales Specialist", "Solutions Consultant", "Field Technician")
-TEAM_FOCUS = ("Key Accounts", "Renewals", "Enterprise Deals", "Field Service", "Partner Sales",
-              "Inside Sales")
+STAFF_TITLES = (
+    "Account Executive",
+    "Sales Representative",
+    "Customer Service Representative",
+    "Inside Sales Specialist",
+    "Solutions Consultant",
+    "Field Technician",
+)
+TEAM_FOCUS = (
+    "Key Accounts",
+    "Renewals",
+    "Enterprise Deals",
+    "Field Service",
+    "Partner Sales",
+    "Inside Sales",
+)
 DISABLED_SHARE = 0.03
 
 
@@ -59,8 +77,12 @@ def _units(ctx: SeedContext, plan: Plan) -> list[Unit]:
         name = _unique_name(f"{ORGANIZATION_NAME} {region}", seen)
         children.append(_unit(ctx, name, ROOT_BUSINESS_UNIT_ID, region))
     grandchildren = [
-        _unit(ctx, _unique_name(f"{child.name} {DIVISIONS[k % len(DIVISIONS)]}", seen), child.id,
-              DIVISIONS[k % len(DIVISIONS)])
+        _unit(
+            ctx,
+            _unique_name(f"{child.name} {DIVISIONS[k % len(DIVISIONS)]}", seen),
+            child.id,
+            DIVISIONS[k % len(DIVISIONS)],
+        )
         for child in children
         for k in range(GRANDCHILDREN_PER_CHILD)
     ]
@@ -69,8 +91,13 @@ def _units(ctx: SeedContext, plan: Plan) -> list[Unit]:
 
 def _unit(ctx: SeedContext, name: str, parent: str, division: str) -> Unit:
     row = ctx.record("businessunit")
-    row.update(name=name, parentbusinessunitid=parent, divisionname=division,
-               websiteurl=f"https://www.{ORGANIZATION_DOMAIN}", isdisabled=False)
+    row.update(
+        name=name,
+        parentbusinessunitid=parent,
+        divisionname=division,
+        websiteurl=f"https://www.{ORGANIZATION_DOMAIN}",
+        isdisabled=False,
+    )
     ctx.emit("businessunit", row)
     return Unit(row["businessunitid"], name, parent)
 
@@ -98,8 +125,9 @@ def _positions(ctx: SeedContext, plan: Plan) -> list[tuple[str, int]]:
             parent_id, description = None, "Top of the hierarchy."
         else:
             parent_id, description = positions[parent][0], f"Reports to {names[parent]}."
-        row.update(name=name, parentpositionid=parent_id, description=description, statecode=state,
-                   statuscode=status)
+        row.update(
+            name=name, parentpositionid=parent_id, description=description, statecode=state, statuscode=status
+        )
         ctx.emit("position", row)
         positions.append((row["positionid"], depth))
         areas.append(area)
@@ -114,13 +142,16 @@ def _email_name(first: str, last: str, seen: dict[str, int]) -> str:
     return f"{stem}{n if n > 1 else ''}@{ORGANIZATION_DOMAIN}"
 
 
-def _users(ctx: SeedContext, plan: Plan, units: list[Unit], reference: Reference,
-           positions: list[tuple[str, int]]) -> list[Principal]:
+def _users(
+    ctx: SeedContext, plan: Plan, units: list[Unit], reference: Reference, positions: list[tuple[str, int]]
+) -> list[Principal]:
     rng = ctx.rng
     below_root = units[1:]
     weights = [1.0 if u.parent == ROOT_BUSINESS_UNIT_ID else 3.0 for u in below_root]
-    homes = [below_root[k] if k < len(below_root) else rng.choices(below_root, weights)[0]
-             for k in range(plan.users - 1)]
+    homes = [
+        below_root[k] if k < len(below_root) else rng.choices(below_root, weights)[0]
+        for k in range(plan.users - 1)
+    ]
     head: dict[str, str] = {ROOT_BUSINESS_UNIT_ID: reference.admin.id}
     by_unit: dict[str, list[str]] = {}
     senior = [p for p, depth in positions if depth <= 2]
@@ -145,10 +176,16 @@ def _users(ctx: SeedContext, plan: Plan, units: list[Unit], reference: Reference
         email = _email_name(first, last, seen)
         disabled = not is_head and rng.random() < DISABLED_SHARE
         row.update(
-            firstname=first, lastname=last, domainname=email, internalemailaddress=email,
+            firstname=first,
+            lastname=last,
+            domainname=email,
+            internalemailaddress=email,
             title=rng.choice(HEAD_TITLES if is_head else STAFF_TITLES),
-            azureactivedirectoryobjectid=new_guid(ctx), businessunitid=unit.id, parentsystemuserid=manager,
-            positionid=rng.choice(senior if is_head else junior) if positions else None, isdisabled=disabled,
+            azureactivedirectoryobjectid=new_guid(ctx),
+            businessunitid=unit.id,
+            parentsystemuserid=manager,
+            positionid=rng.choice(senior if is_head else junior) if positions else None,
+            isdisabled=disabled,
         )
         ctx.emit("systemuser", row)
         by_unit.setdefault(unit.id, []).append(user_id)
@@ -162,8 +199,14 @@ def _users(ctx: SeedContext, plan: Plan, units: list[Unit], reference: Reference
 
 def _team(ctx: SeedContext, name: str, unit: Unit, kind: int, default: bool, admin: str) -> Principal:
     row = ctx.record("team")
-    row.update(name=name, teamtype=kind, businessunitid=unit.id, administratorid=admin, isdefault=default,
-               description=f"Default team of {unit.name}." if default else ctx.sentence())
+    row.update(
+        name=name,
+        teamtype=kind,
+        businessunitid=unit.id,
+        administratorid=admin,
+        isdefault=default,
+        description=f"Default team of {unit.name}." if default else ctx.sentence(),
+    )
     ctx.emit("team", row)
     return Principal(row["teamid"], "team", unit.id, name)
 
@@ -193,8 +236,14 @@ def seed_organization(ctx: SeedContext, plan: Plan, reference: Reference) -> Non
     below_root = units[1:]
     for _ in range(plan.owner_teams):
         unit = rng.choice(below_root)
-        team = _team(ctx, _unique_name(f"{unit.name} {rng.choice(TEAM_FOCUS)}", seen), unit, 0, False,
-                     head.get(unit.id, reference.admin.id))
+        team = _team(
+            ctx,
+            _unique_name(f"{unit.name} {rng.choice(TEAM_FOCUS)}", seen),
+            unit,
+            0,
+            False,
+            head.get(unit.id, reference.admin.id),
+        )
         ctx.teams.append(team)
         local = [u.id for u in users if u.business_unit == unit.id]
         members[team.id] = dict.fromkeys(rng.sample(local, min(len(local), rng.randint(3, 8))))
@@ -202,8 +251,9 @@ def seed_organization(ctx: SeedContext, plan: Plan, reference: Reference) -> Non
         unit = rng.choice(below_root)
         company = rng.choice(ctx.pools.companies).name
         team = _team(ctx, _unique_name(f"{company} Deal Team", seen), unit, 1, False, ctx.user().id)
-        members[team.id] = dict.fromkeys(u.id for u in rng.sample(ctx.users, min(len(ctx.users),
-                                                                                  rng.randint(2, 5))))
+        members[team.id] = dict.fromkeys(
+            u.id for u in rng.sample(ctx.users, min(len(ctx.users), rng.randint(2, 5)))
+        )
     for team_id, user_ids in members.items():
         for user_id in user_ids:
             ctx.associate("teammembership", {"systemuserid": user_id, "teamid": team_id})

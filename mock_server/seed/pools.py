@@ -131,8 +131,13 @@ def _documents(
         if kind == 0:
             data, ext, mime = "\n".join(rng.sample(sentences, 4)).encode(), "txt", "text/plain"
         elif kind == 1:
-            lines = ["item,quantity,amount", *(f"{rng.choice(last_names)},{rng.randint(1, 40)},"
-                                               f"{rng.randint(100, 99999) / 100:.2f}" for _ in range(6))]
+            lines = [
+                "item,quantity,amount",
+                *(
+                    f"{rng.choice(last_names)},{rng.randint(1, 40)},{rng.randint(100, 99999) / 100:.2f}"
+                    for _ in range(6)
+                ),
+            ]
             data, ext, mime = "\n".join(lines).encode(), "csv", "text/csv"
         elif kind == 2:
             payload = {"summary": rng.choice(sentences), "score": rng.randint(0, 100)}
@@ -154,8 +159,10 @@ def pools_for(seed: int) -> Pools:
     last_names = _unique([fake.last_name() for _ in range(_LAST_NAMES)])
     companies = tuple(Company(n, domain_of(n)) for n in _unique([fake.company() for _ in range(_COMPANIES)]))
     places = tuple(
-        dict.fromkeys(Place(fake.city(), fake.state_abbr(include_territories=False), fake.postcode())
-                      for _ in range(_PLACES))
+        dict.fromkeys(
+            Place(fake.city(), fake.state_abbr(include_territories=False), fake.postcode())
+            for _ in range(_PLACES)
+        )
     )
     streets = _unique([fake.street_address() for _ in range(_STREETS)])
     sentences = _unique([fake.sentence(nb_words=10) for _ in range(_SENTENCES)])

@@ -110,8 +110,14 @@ def seed_reference(ctx: SeedContext) -> Reference:
     state, status = default_pair("transactioncurrency")
     for i, (name, code, symbol, rate) in enumerate(CURRENCIES):
         row = ctx.record("transactioncurrency", fixed_id=BASE_CURRENCY_ID if i == 0 else None)
-        row.update(currencyname=name, isocurrencycode=code, currencysymbol=symbol, exchangerate=rate,
-                   statecode=state, statuscode=status)
+        row.update(
+            currencyname=name,
+            isocurrencycode=code,
+            currencysymbol=symbol,
+            exchangerate=rate,
+            statecode=state,
+            statuscode=status,
+        )
         ctx.emit("transactioncurrency", row)
         currencies.append(row["transactioncurrencyid"])
 
@@ -126,13 +132,19 @@ def seed_reference(ctx: SeedContext) -> Reference:
     state, status = default_pair("connectionrole")
     for name, category in CONNECTION_ROLES:
         row = ctx.record("connectionrole")
-        row.update(name=name, category=category, description=f"{name} role for connections.",
-                   statecode=state, statuscode=status)
+        row.update(
+            name=name,
+            category=category,
+            description=f"{name} role for connections.",
+            statecode=state,
+            statuscode=status,
+        )
         ctx.emit("connectionrole", row)
         roles[name] = row["connectionroleid"]
 
-    principal = Principal(ADMIN_USER_ID, "systemuser", ROOT_BUSINESS_UNIT_ID, ADMIN_FULL_NAME,
-                          ADMIN_DOMAIN_NAME)
+    principal = Principal(
+        ADMIN_USER_ID, "systemuser", ROOT_BUSINESS_UNIT_ID, ADMIN_FULL_NAME, ADMIN_DOMAIN_NAME
+    )
     return Reference(principal, tuple(currencies), tuple(units), roles)
 
 

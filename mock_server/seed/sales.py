@@ -17,12 +17,29 @@ from mock_server.seed.choices import option_values, state_status, weighted
 from mock_server.seed.context import Principal, Row, SeedContext
 from mock_server.seed.plan import CASES, LEADS, OPPORTUNITIES, count
 
-LEAD_TOPICS = ("Interested in {noun}s", "{noun} pricing request", "Demo request: {noun}", "Upgrade to {noun}",
-               "Bulk order of {noun}s", "{noun} replacement")
-CASE_TOPICS = ("{noun} not powering on", "Billing question about {noun}", "Request for {noun} replacement",
-               "{noun} performance issue", "Cannot connect {noun}", "{noun} setup help")
-WRITE_INS = ("On-site consulting (hours)", "Custom integration work", "Extended warranty", "Data migration",
-             "Priority support add-on")
+LEAD_TOPICS = (
+    "Interested in {noun}s",
+    "{noun} pricing request",
+    "Demo request: {noun}",
+    "Upgrade to {noun}",
+    "Bulk order of {noun}s",
+    "{noun} replacement",
+)
+CASE_TOPICS = (
+    "{noun} not powering on",
+    "Billing question about {noun}",
+    "Request for {noun} replacement",
+    "{noun} performance issue",
+    "Cannot connect {noun}",
+    "{noun} setup help",
+)
+WRITE_INS = (
+    "On-site consulting (hours)",
+    "Custom integration work",
+    "Extended warranty",
+    "Data migration",
+    "Priority support add-on",
+)
 GENERIC_NOUNS = ("Laptop", "Printer", "Router", "Server", "Support Plan")
 STEPS = ("1-Qualify", "2-Develop", "3-Propose", "4-Close")
 LINKED_LEAD_SHARE = 0.3  # open or disqualified leads that already name the account
@@ -72,15 +89,24 @@ class SalesSeeder:
             prospect = rng.choice(ctx.pools.companies)
             company, domain = prospect.name, prospect.domain
         row.update(
-            subject=rng.choice(LEAD_TOPICS).format(noun=_noun(self.products, ctx)), firstname=first,
-            lastname=last, companyname=company[:100], emailaddress1=email_address(first, last, domain),
-            telephone1=ctx.phone(), leadsourcecode=rng.choice(self.lead_sources),
-            leadqualitycode=rng.choice(self.ratings), estimatedamount=ctx.money(1000, 250000),
-            description=ctx.maybe_text(0.3), parentaccountid=family.account.id if linked else None,
-            parentcontactid=contact.id if contact else None, customerid=family.account.id if linked else None,
+            subject=rng.choice(LEAD_TOPICS).format(noun=_noun(self.products, ctx)),
+            firstname=first,
+            lastname=last,
+            companyname=company[:100],
+            emailaddress1=email_address(first, last, domain),
+            telephone1=ctx.phone(),
+            leadsourcecode=rng.choice(self.lead_sources),
+            leadqualitycode=rng.choice(self.ratings),
+            estimatedamount=ctx.money(1000, 250000),
+            description=ctx.maybe_text(0.3),
+            parentaccountid=family.account.id if linked else None,
+            parentcontactid=contact.id if contact else None,
+            customerid=family.account.id if linked else None,
             customerid__target="account" if linked else None,
             qualifyingopportunityid=opportunity["opportunityid"] if opportunity else None,
-            statecode=state, statuscode=status, transactioncurrencyid=family.currency,
+            statecode=state,
+            statuscode=status,
+            transactioncurrencyid=family.currency,
         )
         ctx.emit("lead", row)
         if contact is not None and rng.random() < 0.5:
@@ -100,12 +126,21 @@ class SalesSeeder:
         else:
             close, probability, step = ctx.days_ago(1, 90), (100 if state == 1 else 0), None
         row.update(
-            name=f"{lines[0][1]} for {family.account.name}"[:300], customerid=customer.id,
-            customerid__target=customer.entity, parentaccountid=family.account.id,
-            parentcontactid=contact.id if rng.random() < 0.7 else None, originatingleadid=lead,
-            estimatedvalue=round(total, 2), estimatedclosedate=close, closeprobability=probability,
-            opportunityratingcode=rng.choice(self.opportunity_ratings), description=ctx.maybe_text(0.3),
-            stepname=step, transactioncurrencyid=family.currency, statecode=state, statuscode=status,
+            name=f"{lines[0][1]} for {family.account.name}"[:300],
+            customerid=customer.id,
+            customerid__target=customer.entity,
+            parentaccountid=family.account.id,
+            parentcontactid=contact.id if rng.random() < 0.7 else None,
+            originatingleadid=lead,
+            estimatedvalue=round(total, 2),
+            estimatedclosedate=close,
+            closeprobability=probability,
+            opportunityratingcode=rng.choice(self.opportunity_ratings),
+            description=ctx.maybe_text(0.3),
+            stepname=step,
+            transactioncurrencyid=family.currency,
+            statecode=state,
+            statuscode=status,
         )
         ctx.emit("opportunity", row)
         family.opportunities.append(Party(row["opportunityid"], "opportunity", row["name"], owner))
@@ -121,15 +156,30 @@ class SalesSeeder:
             overridden = rng.random() < 0.2
             price = round(product.price * rng.uniform(0.8, 0.95), 2) if overridden else product.price
             label = f"{quantity} x {product.name}"
-            row.update(productid=product.id, uomid=product.unit, productdescription=None,
-                       isproductoverridden=False, ispriceoverridden=overridden)
+            row.update(
+                productid=product.id,
+                uomid=product.unit,
+                productdescription=None,
+                isproductoverridden=False,
+                ispriceoverridden=overridden,
+            )
         else:
             price = ctx.money(50, 2000)
             label = rng.choice(WRITE_INS)
-            row.update(productid=None, uomid=None, productdescription=label,
-                       isproductoverridden=True, ispriceoverridden=True)
-        row.update(opportunityid=opportunity["opportunityid"], quantity=float(quantity), priceperunit=price,
-                   description=ctx.maybe_text(0.1, 1), transactioncurrencyid=family.currency)
+            row.update(
+                productid=None,
+                uomid=None,
+                productdescription=label,
+                isproductoverridden=True,
+                ispriceoverridden=True,
+            )
+        row.update(
+            opportunityid=opportunity["opportunityid"],
+            quantity=float(quantity),
+            priceperunit=price,
+            description=ctx.maybe_text(0.1, 1),
+            transactioncurrencyid=family.currency,
+        )
         ctx.emit("opportunityproduct", row)
         return float(row["extendedamount"]), label
 
@@ -143,12 +193,18 @@ class SalesSeeder:
         product = rng.choice(self.products) if self.products and rng.random() < 0.5 else None
         noun = product.name.rsplit(" ", 2)[0] if product else rng.choice(GENERIC_NOUNS)
         row.update(
-            title=rng.choice(CASE_TOPICS).format(noun=noun), customerid=customer.id,
-            customerid__target=customer.entity, primarycontactid=contact.id if rng.random() < 0.8 else None,
-            productid=product.id if product else None, caseorigincode=rng.choice(self.origins),
-            casetypecode=rng.choice(self.case_types), prioritycode=self.case_priority.draw(rng),
-            severitycode=rng.choice(self.severities), description=ctx.maybe_text(0.5),
-            statecode=state, statuscode=status,
+            title=rng.choice(CASE_TOPICS).format(noun=noun),
+            customerid=customer.id,
+            customerid__target=customer.entity,
+            primarycontactid=contact.id if rng.random() < 0.8 else None,
+            productid=product.id if product else None,
+            caseorigincode=rng.choice(self.origins),
+            casetypecode=rng.choice(self.case_types),
+            prioritycode=self.case_priority.draw(rng),
+            severitycode=rng.choice(self.severities),
+            description=ctx.maybe_text(0.5),
+            statecode=state,
+            statuscode=status,
         )
         ctx.emit("incident", row)
         family.cases.append(Party(row["incidentid"], "incident", row["title"], owner))

@@ -30,16 +30,43 @@ from mock_server.seed.plan import (
     count,
 )
 
-TASK_SUBJECTS = ("Follow up with {contact}", "Send proposal to {account}", "Prepare quote for {account}",
-                 "Schedule a demo for {contact}", "Review contract with {account}", "Update account plan")
-CALL_SUBJECTS = ("Call with {contact}", "Discuss renewal with {contact}", "Check in on {account}",
-                 "Pricing questions from {contact}")
-MEETING_SUBJECTS = ("Meeting with {account}", "Product demo for {account}", "Quarterly business review",
-                    "Site visit at {account}", "Kick-off with {contact}")
-EMAIL_SUBJECTS = ("Proposal for {account}", "Following up on our conversation", "Meeting notes",
-                  "Question about your order", "Introduction: {contact}")
-NOTE_SUBJECTS = ("Meeting notes", "Call summary", "Next steps", "Pricing discussion", "Site photos",
-                 "Signed contract", "Customer feedback")
+TASK_SUBJECTS = (
+    "Follow up with {contact}",
+    "Send proposal to {account}",
+    "Prepare quote for {account}",
+    "Schedule a demo for {contact}",
+    "Review contract with {account}",
+    "Update account plan",
+)
+CALL_SUBJECTS = (
+    "Call with {contact}",
+    "Discuss renewal with {contact}",
+    "Check in on {account}",
+    "Pricing questions from {contact}",
+)
+MEETING_SUBJECTS = (
+    "Meeting with {account}",
+    "Product demo for {account}",
+    "Quarterly business review",
+    "Site visit at {account}",
+    "Kick-off with {contact}",
+)
+EMAIL_SUBJECTS = (
+    "Proposal for {account}",
+    "Following up on our conversation",
+    "Meeting notes",
+    "Question about your order",
+    "Introduction: {contact}",
+)
+NOTE_SUBJECTS = (
+    "Meeting notes",
+    "Call summary",
+    "Next steps",
+    "Pricing discussion",
+    "Site photos",
+    "Signed contract",
+    "Customer feedback",
+)
 LOCATIONS = ("Microsoft Teams Meeting", "Conference Room A", "Conference Room B")
 ACTIVITIES = ("task", "phonecall", "appointment", "email")
 
@@ -91,10 +118,17 @@ class TimelineSeeder:
         owner = regarding.owner if rng.random() < 0.6 else ctx.owner()
         row = ctx.record(entity, owner)
         row.update(
-            description=ctx.maybe_text(0.3), prioritycode=self.priority[entity].draw(rng),
-            isregularactivity=True, regardingobjectid=regarding.id,
-            regardingobjectid__target=regarding.entity, statecode=state, statuscode=status,
-            scheduledstart=None, scheduledend=None, actualstart=None, actualend=None,
+            description=ctx.maybe_text(0.3),
+            prioritycode=self.priority[entity].draw(rng),
+            isregularactivity=True,
+            regardingobjectid=regarding.id,
+            regardingobjectid__target=regarding.entity,
+            statecode=state,
+            statuscode=status,
+            scheduledstart=None,
+            scheduledend=None,
+            actualstart=None,
+            actualend=None,
             actualdurationminutes=None,
         )
         return row, contact, owner
@@ -115,8 +149,14 @@ class TimelineSeeder:
 
     def _party(self, activity: Row, entity: str, who: Party | Principal, mask: int) -> None:
         row = self.ctx.record("activityparty", like=activity)
-        row.update(activityid=activity["activityid"], activityid__target=entity, partyid=who.id,
-                   partyid__target=who.entity, participationtypemask=mask, addressused=who.email)
+        row.update(
+            activityid=activity["activityid"],
+            activityid__target=entity,
+            partyid=who.id,
+            partyid__target=who.entity,
+            participationtypemask=mask,
+            addressused=who.email,
+        )
         self.ctx.emit("activityparty", row)
 
     def _attachments(self, activity: Row, entity: str) -> None:
@@ -126,9 +166,15 @@ class TimelineSeeder:
         for number in range(1, rng.randint(1, 2) + 1):
             document = rng.choice(ctx.pools.documents)
             row = ctx.record("activitymimeattachment", like=activity)
-            row.update(filename=document.filename, subject=document.filename, mimetype=document.mimetype,
-                       body=document.body, attachmentnumber=number, objectid=activity["activityid"],
-                       objectid__target=entity)
+            row.update(
+                filename=document.filename,
+                subject=document.filename,
+                mimetype=document.mimetype,
+                body=document.body,
+                attachmentnumber=number,
+                objectid=activity["activityid"],
+                objectid__target=entity,
+            )
             ctx.emit("activitymimeattachment", row)
 
     # Activities.
@@ -142,8 +188,9 @@ class TimelineSeeder:
             due: datetime = self._finish(row, rng.choice((15, 30, 60, 90)))
         else:
             due = ctx.days_ahead(-7, 30)
-        row.update(subject=self._subject(TASK_SUBJECTS, contact, family),
-                   scheduledend=due, percentcomplete=percent)
+        row.update(
+            subject=self._subject(TASK_SUBJECTS, contact, family), scheduledend=due, percentcomplete=percent
+        )
         ctx.emit("task", row)
 
     def _phonecall(self, family: Family) -> None:
@@ -159,8 +206,11 @@ class TimelineSeeder:
             self._finish(row, rng.randint(2, 45))
         else:
             row["scheduledend"] = ctx.days_ahead(-3, 14)
-        row.update(subject=self._subject(CALL_SUBJECTS, contact, family),
-                   phonenumber=contact.phone, directioncode=outgoing)
+        row.update(
+            subject=self._subject(CALL_SUBJECTS, contact, family),
+            phonenumber=contact.phone,
+            directioncode=outgoing,
+        )
         ctx.emit("phonecall", row)
 
     def _appointment(self, family: Family) -> None:
@@ -180,8 +230,13 @@ class TimelineSeeder:
             row.update(actualstart=start, actualend=end, actualdurationminutes=minutes)
         pick = rng.random()
         location = LOCATIONS[0] if pick < 0.4 else (family.city if pick < 0.8 else rng.choice(LOCATIONS[1:]))
-        row.update(subject=self._subject(MEETING_SUBJECTS, contact, family),
-                   scheduledstart=start, scheduledend=end, location=location, isalldayevent=all_day)
+        row.update(
+            subject=self._subject(MEETING_SUBJECTS, contact, family),
+            scheduledstart=start,
+            scheduledend=end,
+            location=location,
+            isalldayevent=all_day,
+        )
         ctx.emit("appointment", row)
         self._party(row, "appointment", ctx.acting_user(owner), self.organizer)
         for attendee in rng.sample(family.contacts, min(len(family.contacts), rng.randint(1, 2))):
@@ -212,9 +267,12 @@ class TimelineSeeder:
             sender, recipients = contact, [user]
         if state == 1:
             self._finish(row, 1)
-        row.update(subject=self._subject(EMAIL_SUBJECTS, contact, family),
-                   sender=sender.email, torecipients="; ".join(r.email or "" for r in recipients)[:500],
-                   directioncode=outgoing)
+        row.update(
+            subject=self._subject(EMAIL_SUBJECTS, contact, family),
+            sender=sender.email,
+            torecipients="; ".join(r.email or "" for r in recipients)[:500],
+            directioncode=outgoing,
+        )
         ctx.emit("email", row)
         self._party(row, "email", sender, self.sender)
         for recipient in recipients:
@@ -227,8 +285,11 @@ class TimelineSeeder:
         rng = self.ctx.rng
         for _ in range(count(rng, NOTES_PER_ACCOUNT)):
             self._note(family.account)
-        related = ((family.contacts, NOTES_PER_CONTACT), (family.opportunities, NOTES_PER_OPPORTUNITY),
-                   (family.cases, NOTES_PER_CASE))
+        related = (
+            (family.contacts, NOTES_PER_CONTACT),
+            (family.opportunities, NOTES_PER_OPPORTUNITY),
+            (family.cases, NOTES_PER_CASE),
+        )
         for records, mean in related:
             for record in records:
                 for _ in range(count(rng, mean)):
@@ -240,8 +301,11 @@ class TimelineSeeder:
         row = ctx.record("annotation", owner)
         document = rng.choice(ctx.pools.documents) if rng.random() < NOTE_ATTACHMENT_SHARE else None
         row.update(
-            subject=rng.choice(NOTE_SUBJECTS), notetext=ctx.text(rng.randint(1, 3)), objectid=record.id,
-            objectid__target=record.entity, filename=document.filename if document else None,
+            subject=rng.choice(NOTE_SUBJECTS),
+            notetext=ctx.text(rng.randint(1, 3)),
+            objectid=record.id,
+            objectid__target=record.entity,
+            filename=document.filename if document else None,
             mimetype=document.mimetype if document else None,
             documentbody=document.body if document else None,
         )

@@ -9,12 +9,13 @@ back beside each row, by alias, in ``Fetched.linked``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Result, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Connection, Dialect, Result, Select, bindparam, func, select
 
 from mock_server.odata.filter import FilterScope, compile_filter
 from mock_server.odata.plan import QueryPlan
@@ -125,12 +126,37 @@ def _within(entity: Entity, navigation: Navigation, parent_ids: list[str]) -> Co
     return table.c[navigation.attribute.logical_name].in_(parent_ids)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A statement compiled once to the driver's SQL, with the columns it returns and the
+    conversions SQLAlchemy would apply to them (``None`` where a value needs none)."""
+
+    sql: str
+    keys: tuple[str, ...]
+    convert: tuple[Callable[[Any], Any] | None, ...]
+
+    def rows(self, conn: Connection, *params: Any) -> list[dict[str, Any]]:
+        cursor = conn.connection.driver_connection.execute(self.sql, params)  # type: ignore[union-attr]
+        keys, convert = self.keys, self.convert
+        return [
+            {k: v if c is None or v is None else c(v) for k, v, c in zip(keys, row, convert, strict=True)}
+            for row in cursor.fetchall()
+        ]
+
+
 @lru_cache(maxsize=1024)
-def _by_id(entity: str, columns: frozenset[str]) -> Select[Any]:
-    """One row by primary key: the most frequent query of all, so the statement is built once."""
+def _by_id(dialect: Dialect, entity: str, columns: frozenset[str]) -> Prepared:
+    """One row by primary key: the most frequent query of all (every retrieve), so it is compiled
+    once and run straight on the driver, without SQLAlchemy's per-execution work."""
     named = schema().entity(entity)
     assert named is not None
-    return _select(entity, columns).where(tables()[entity].c[named.primary_id] == bindparam("id"))
+    stmt = _select(entity, columns).where(tables()[entity].c[named.primary_id] == bindparam("id"))
+    selected = list(stmt.selected_columns)
+    return Prepared(
+        str(stmt.compile(dialect=dialect)),
+        tuple(c.name for c in selected),
+        tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected),
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -178,11 +204,11 @@ def fetch(
 
 def fetch_by_ids(conn: Connection, plan: QueryPlan, ids: list[str], caller: Caller) -> list[Fetched]:
     if len(ids) == 1 and plan.filter is None and plan.within is None and not plan.links:
-        result = conn.execute(_by_id(plan.entity.logical_name, _columns(plan)), {"id": ids[0]})
+        prepared = _by_id(conn.dialect, plan.entity.logical_name, _columns(plan))
+        rows = [Fetched(row) for row in prepared.rows(conn, ids[0])]
     else:
         pk = tables()[plan.entity.logical_name].c[plan.entity.primary_id]
-        result = conn.execute(build_select(plan, caller).where(pk.in_(ids)))
-    rows = _fetched(result, plan)
+        rows = _fetched(conn.execute(build_select(plan, caller).where(pk.in_(ids))), plan)
     expand(conn, plan, rows, caller)
     return rows
 
