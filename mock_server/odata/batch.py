@@ -185,7 +185,7 @@ def _error_response(error: DataverseError) -> Response:
     )
 
 
-def _render(response: Response, content_id: str | None, location: bool) -> str:
+def _render(response: Response, content_id: str | None) -> str:
     lines = ["Content-Type: application/http", "Content-Transfer-Encoding: binary"]
     if content_id:
         lines.append(f"Content-ID: {content_id}")
@@ -194,7 +194,7 @@ def _render(response: Response, content_id: str | None, location: bool) -> str:
         if name.lower() in ("content-length",):
             continue
         lines.append(f"{_title(name)}: {value}")
-    if location and "odata-entityid" in response.headers:
+    if "odata-entityid" in response.headers:  # creates inside a batch also answer with Location
         lines.append(f"Location: {response.headers['odata-entityid']}")
     return "\r\n".join(lines) + "\r\n\r\n" + bytes(response.body).decode() + "\r\n"
 
@@ -215,7 +215,7 @@ def run(call: Call, execute: Execute) -> Response:
     for part in parts:
         if isinstance(part, InnerRequest):
             response = _run_one(call, execute, part, content_ids)
-            chunks.append(_render(response, part.content_id, location=False))
+            chunks.append(_render(response, part.content_id))
             failed = response.status_code >= 400
         else:
             failed, chunk = _run_change_set(call, execute, part, content_ids)
@@ -238,8 +238,8 @@ def _run_change_set(
         response = _run_one(call, execute, request, content_ids)
         if response.status_code >= 400:
             savepoint.rollback()
-            return True, _render(response, request.content_id, location=False)
-        rendered.append(_render(response, request.content_id, location=True))
+            return True, _render(response, request.content_id)
+        rendered.append(_render(response, request.content_id))
     savepoint.commit()
     boundary = f"changesetresponse_{uuid.uuid4()}"
     inner = "".join(f"--{boundary}\r\n{chunk}" for chunk in rendered) + f"--{boundary}--\r\n"
