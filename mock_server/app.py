@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server import admin
+from mock_server import admin, logic, offline, security
 from mock_server.auth import DEFAULT_ADMIN_TOKEN, authenticate
 from mock_server.clock import DEFAULT_START, Clock, parse_instant
 from mock_server.errors import (
@@ -43,6 +43,7 @@ from mock_server.store.records import Writer
 from mock_server.store.tables import tables
 
 log = logging.getLogger("mock_server")
+WRITE_CHECKS = (*security.WRITE_CHECKS, *logic.WRITE_CHECKS, *offline.WRITE_CHECKS)
 MAX_BODY = 32 * 1024 * 1024
 
 
@@ -183,7 +184,8 @@ async def _answer(request: Request) -> Response:
         headers["prefer"] = ",".join(prefer)  # repeated Prefer headers count as one list
     unit_of_work = state.db.reading() if request.method == "GET" else state.db.transaction()
     with unit_of_work as conn:
-        writer = Writer(conn, state.db, state.seed, state.caller(conn, headers.get("authorization")))
+        caller = state.caller(conn, headers.get("authorization"))
+        writer = Writer(conn, state.db, state.seed, caller, checks=WRITE_CHECKS)
         response = execute(writer, request.method, url, headers, body)
         state.forget_identities(writer.touched)
         return response

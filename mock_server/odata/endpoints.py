@@ -15,6 +15,7 @@ from mock_server.errors import BadRequest, MethodNotAllowed, NoResource, Resourc
 from mock_server.odata import records_api as api
 from mock_server.odata.context import Call
 from mock_server.odata.metadata import query_definitions, render_csdl, service_document
+from mock_server.odata.operations import Invocation, Operation, registry
 from mock_server.odata.serialize import json_response
 from mock_server.odata.url import Segment
 from mock_server.schema import Entity, schema
@@ -49,6 +50,9 @@ def dispatch(call: Call, segments: list[Segment]) -> Response:
         )
     entity = schema().entity_by_set(first.name)
     if entity is None:
+        operation = registry().get((first.name, None))
+        if operation is not None and len(segments) == 1:
+            return _invoke(call, operation, Invocation(first))
         raise ResourceNotFound(first.name)
     if first.has_key:
         return _record(call, entity, first, segments[1:])
@@ -90,6 +94,11 @@ def _record(call: Call, entity: Entity, key: Segment, rest: list[Segment]) -> Re
             return api.delete(call, entity, key)
         raise MethodNotAllowed(method, f"a record of '{entity.entity_set}'")
     name = rest[0].name
+    if name.startswith(MULTIPLE) and len(rest) == 1:
+        operation = registry().get((name.removeprefix(MULTIPLE), entity.logical_name))
+        if operation is None:
+            raise ResourceNotFound(name)
+        return _invoke(call, operation, Invocation(rest[0], entity, call.record_id(entity, key)))
     navigation = schema().navigation(entity.logical_name, name)
     if navigation is not None:
         tail = rest[1:]
@@ -109,6 +118,12 @@ def _record(call: Call, entity: Entity, key: Segment, rest: list[Segment]) -> Re
             return api.set_property(call, entity, key, name, clear=method == "DELETE")
         raise MethodNotAllowed(method, f"the property '{name}'")
     raise ResourceNotFound(rest[-1].name)
+
+
+def _invoke(call: Call, operation: Operation, invocation: Invocation) -> Response:
+    if call.method != operation.method:
+        raise NoResource(call.url)
+    return operation.handler(call, invocation)
 
 
 def who_am_i(call: Call) -> Response:

@@ -60,6 +60,8 @@ def _split_path(path: str) -> list[str]:
 
 def parse_key_value(text: str) -> KeyValue:
     text = text.strip()
+    if text.startswith("@"):
+        return text  # a parameter alias, resolved by whoever reads the parameter
     if len(text) >= 2 and text[0] == text[-1] == "'":
         return text[1:-1].replace("''", "'")
     if text in ("true", "false"):

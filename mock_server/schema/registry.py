@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 
-from mock_server.schema.definitions import ENTITIES, MANY_TO_MANY
+from mock_server.schema import definitions, offline_tables, processes_tables, security_tables
 from mock_server.schema.model import Attribute, Entity, LookupTarget, ManyToMany
 
 
@@ -134,7 +134,13 @@ class Schema:
         return tuple(a.logical_name for a in pointer.attributes if a.logical_name in shared)
 
 
+SOURCES = (definitions, security_tables, offline_tables, processes_tables)
+
+
 @cache
 def schema() -> Schema:
-    """The one schema of the mock."""
-    return Schema(ENTITIES, MANY_TO_MANY)
+    """The one schema of the mock: the data entities and every area's own tables."""
+    return Schema(
+        tuple(e for source in SOURCES for e in source.ENTITIES),
+        tuple(m for source in SOURCES for m in source.MANY_TO_MANY),
+    )

@@ -8,6 +8,7 @@ request. The caller's transaction makes each request all-or-nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,9 @@ from mock_server.store.query import Caller
 from mock_server.store.tables import tables
 
 Row = dict[str, Any]
+# Runs before a row is written: (writer, entity, "create" | "update" | "delete", the row as it is
+# (None on create), the row as it will be). Raises a DataverseError to refuse the write.
+WriteCheck = Callable[["Writer", Entity, str, Row | None, Row], None]
 
 
 @dataclass
@@ -37,6 +41,11 @@ class Writer:
     caller: Caller
     touched: set[str] = field(default_factory=set)  # entities and N:N relationships written
     last_write: tuple[Entity, str] | None = None
+    checks: tuple[WriteCheck, ...] = ()
+
+    def check(self, entity: Entity, operation: str, current: Row | None, new: Row) -> None:
+        for check in self.checks:
+            check(self, entity, operation, current, new)
 
     def new_version(self) -> int:
         return self.db.next_versions(self.conn)
@@ -124,6 +133,7 @@ def insert_record(writer: Writer, entity: Entity, values: Row) -> str:
             )
     _check_state_status(entity, row)
     row.update(derive.computed_columns(entity, row))
+    writer.check(entity, "create", None, row)
     try:
         conn.execute(insert(tables()[entity.logical_name]).values(row))
     except IntegrityError:
@@ -157,6 +167,7 @@ def update_record(writer: Writer, entity: Entity, row_id: str, values: Row) -> R
             "modifiedby": caller.user_id,
         }
     )
+    writer.check(entity, "update", current, row)
     changed = {k: v for k, v in row.items() if current.get(k) != v or k in values}
     table = tables()[entity.logical_name]
     try:
@@ -171,8 +182,8 @@ def update_record(writer: Writer, entity: Entity, row_id: str, values: Row) -> R
 
 def delete_record(writer: Writer, entity: Entity, row_id: str) -> None:
     """Delete a row, the rows that belong to it, and every link to it."""
-    conn = writer.conn
-    require_row(conn, entity, row_id)
+    current = require_row(writer.conn, entity, row_id)
+    writer.check(entity, "delete", current, current)
     _delete_tree(writer, entity, row_id, set())
 
 

@@ -1,0 +1,16 @@
+"""Mobile offline profiles: their items, associations, validation and publishing.
+
+``OPERATIONS`` are the functions and actions this area adds to the Web API (see
+``odata/operations.py``); ``WRITE_CHECKS`` run before every create, update and delete
+(see ``store/records.py``).
+"""
+
+from __future__ import annotations
+
+from mock_server.odata.operations import Operation
+from mock_server.store.records import WriteCheck
+
+OPERATIONS: tuple[Operation, ...] = ()
+WRITE_CHECKS: tuple[WriteCheck, ...] = ()
+
+__all__ = ["OPERATIONS", "WRITE_CHECKS"]
