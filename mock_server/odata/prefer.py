@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mock_server.errors import BadRequest
+from mock_server.odata.split import split_outside
 
 MAX_PAGE_SIZE = 5000
 
@@ -23,15 +24,7 @@ TOTAL_RECORD_COUNT_EXCEEDED = "Microsoft.Dynamics.CRM.totalrecordcountlimitexcee
 
 
 def _split(value: str, sep: str) -> list[str]:
-    parts, quoted, start = [], False, 0
-    for i, ch in enumerate(value):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == sep and not quoted:
-            parts.append(value[start:i])
-            start = i + 1
-    parts.append(value[start:])
-    return [p.strip() for p in parts if p.strip()]
+    return [p.strip() for p in split_outside(value, sep, quote='"', nested=False) if p.strip()]
 
 
 @dataclass(frozen=True)

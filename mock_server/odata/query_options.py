@@ -13,6 +13,7 @@ from urllib.parse import unquote_plus
 from mock_server.errors import BadRequest, ExpandNotSupported, InvalidQueryOption, UnknownProperty
 from mock_server.odata.filter import parse_filter
 from mock_server.odata.plan import ExpandPlan, OrderItem, QueryPlan, Within
+from mock_server.odata.split import split_outside
 from mock_server.schema import Attribute, Entity, NavigationKind, schema
 
 SUPPORTED = {
@@ -71,23 +72,7 @@ def parse_query_string(raw: str) -> QueryOptions:
 
 
 def _split_top_level(text: str, sep: str) -> list[str]:
-    parts, depth, quoted, start = [], 0, False, 0
-    for i, ch in enumerate(text):
-        if ch == "'":
-            quoted = not quoted
-        elif not quoted and ch == "(":
-            depth += 1
-        elif not quoted and ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise BadRequest(f"Syntax error: unbalanced parentheses in '{text}'.")
-        elif not quoted and depth == 0 and ch == sep:
-            parts.append(text[start:i])
-            start = i + 1
-    if depth or quoted:
-        raise BadRequest(f"Syntax error: unbalanced parentheses or quotes in '{text}'.")
-    parts.append(text[start:])
-    return [p.strip() for p in parts]
+    return [p.strip() for p in split_outside(text, sep)]
 
 
 def resolve_property(entity: Entity, name: str) -> Attribute:

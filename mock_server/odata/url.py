@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from mock_server.errors import BadRequest
+from mock_server.odata.split import split_outside
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -40,22 +41,7 @@ def _split_path(path: str) -> list[str]:
     """Split on ``/`` outside quotes and parentheses."""
     if "'" not in path and path.count("(") == path.count(")"):
         return path.split("/")  # without quotes, no valid key holds a slash
-    parts: list[str] = []
-    depth, quoted, start = 0, False, 0
-    for i, ch in enumerate(path):
-        if ch == "'":
-            quoted = not quoted
-        elif not quoted and ch == "(":
-            depth += 1
-        elif not quoted and ch == ")":
-            depth -= 1
-        elif ch == "/" and not quoted and depth == 0:
-            parts.append(path[start:i])
-            start = i + 1
-    parts.append(path[start:])
-    if quoted or depth:
-        raise BadRequest(f"The request URI '{path}' is not valid: unbalanced quotes or parentheses.")
-    return parts
+    return split_outside(path, "/")
 
 
 def parse_key_value(text: str) -> KeyValue:
@@ -81,15 +67,7 @@ def parse_key_value(text: str) -> KeyValue:
 
 
 def _split_args(text: str) -> list[str]:
-    args, quoted, start = [], False, 0
-    for i, ch in enumerate(text):
-        if ch == "'":
-            quoted = not quoted
-        elif ch == "," and not quoted:
-            args.append(text[start:i])
-            start = i + 1
-    args.append(text[start:])
-    return args
+    return split_outside(text, ",", nested=False)
 
 
 def parse_segment(raw: str) -> Segment:

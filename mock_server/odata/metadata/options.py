@@ -17,6 +17,7 @@ from mock_server.errors import InvalidQueryOption, QuerySyntaxError, UnknownProp
 from mock_server.odata.metadata.catalog import properties
 from mock_server.odata.metadata.common import Node, navigations
 from mock_server.odata.metadata.filters import Predicate, compile_filter
+from mock_server.odata.split import split_outside
 
 SUPPORTED = ("$select", "$filter", "$expand")
 
@@ -31,25 +32,7 @@ class Options:
 
 
 def _split(text: str, separator: str) -> list[str]:
-    """Split on ``separator`` outside quotes and parentheses."""
-    parts: list[str] = []
-    depth, quoted, start = 0, False, 0
-    for i, ch in enumerate(text):
-        if ch == "'":
-            quoted = not quoted
-        elif not quoted and ch == "(":
-            depth += 1
-        elif not quoted and ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise QuerySyntaxError(f"Unbalanced parentheses in '{text}'.")
-        elif ch == separator and not quoted and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    if quoted or depth:
-        raise QuerySyntaxError(f"Unbalanced quotes or parentheses in '{text}'.")
-    parts.append(text[start:])
-    return parts
+    return split_outside(text, separator)
 
 
 def parse_options(query: Mapping[str, str], type_name: str) -> Options:
