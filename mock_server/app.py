@@ -91,8 +91,9 @@ class MockState:
     requests: deque[LoggedRequest] = field(default_factory=deque)
     protection: ServiceProtection = field(init=False)
     faults: FaultRegistry = field(default_factory=FaultRegistry)
-    # A user's business unit and teams, read once and kept until a write touches them.
-    identities: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # A user's business unit, teams and security access, read once and kept until a write
+    # touches any of them (IDENTITY_SOURCES).
+    identities: dict[str, tuple[str, tuple[str, ...], security.Access]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.protection = ServiceProtection(self.settings.protection, self.clock)
@@ -114,18 +115,24 @@ class MockState:
         identity = self.identities.get(user_id)
         if identity is None:
             identity = self.identities[user_id] = _identity(conn, user_id)
-        return Caller(user_id, identity[0], identity[1], self.clock.now())
+        return Caller(user_id, identity[0], identity[1], self.clock.now(), identity[2])
 
     def forget_identities(self, touched: set[str]) -> None:
         if touched & IDENTITY_SOURCES:
             self.identities.clear()
 
 
-IDENTITY_SOURCES = {"systemuser", "team", "businessunit", "teammembership_association"}
+IDENTITY_SOURCES = {
+    "systemuser",
+    "team",
+    "businessunit",
+    "teammembership_association",
+    *security.IDENTITY_SOURCES,
+}
 
 
-def _identity(conn: Connection, user_id: str) -> tuple[str, tuple[str, ...]]:
-    """A user's business unit and teams, in one query."""
+def _identity(conn: Connection, user_id: str) -> tuple[str, tuple[str, ...], security.Access]:
+    """A user's business unit and teams (in one query), and what the user's roles grant."""
     users, membership = tables()["systemuser"], tables().intersects["teammembership_association"]
     stmt = (
         select(users.c.businessunitid, users.c.isdisabled, membership.c.teamid)
@@ -135,7 +142,8 @@ def _identity(conn: Connection, user_id: str) -> tuple[str, tuple[str, ...]]:
     rows = conn.execute(stmt).all()
     if not rows or rows[0].isdisabled:
         raise Unauthorized(f"The user {user_id} does not exist or is disabled in this organization.")
-    return str(rows[0].businessunitid), tuple(sorted(r.teamid for r in rows if r.teamid))
+    unit, teams = str(rows[0].businessunitid), tuple(sorted(r.teamid for r in rows if r.teamid))
+    return unit, teams, security.load_access(conn, user_id, unit, teams)
 
 
 def open_state(settings: Settings) -> MockState:
@@ -187,6 +195,7 @@ async def _answer(request: Request) -> Response:
         caller = state.caller(conn, headers.get("authorization"))
         writer = Writer(conn, state.db, state.seed, caller, checks=WRITE_CHECKS)
         response = execute(writer, request.method, url, headers, body)
+        security.check_links(writer)  # raising here rolls the request back
         state.forget_identities(writer.touched)
         return response
 

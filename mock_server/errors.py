@@ -12,6 +12,8 @@ Any layer raises; one handler in ``app.py`` renders ``{"error": {"code", "messag
     │   └── InvalidArgument (0x80040203)         values out of range, bad state/status pairs
     ├── Unauthorized (401)                       missing or invalid bearer token
     ├── Forbidden (403, 0x80040220)              privilege denied
+    │   ├── PrivilegeDenied                      no role grants the privilege
+    │   └── AccessDenied                         a privilege, but not on this row
     ├── ResourceNotFound (404, 0x8006088a)       an unknown segment
     ├── RecordNotFound (404, 0x80040217)         a missing row
     ├── MethodNotAllowed (405)                   a method the resource does not take
@@ -82,6 +84,45 @@ class Unauthorized(DataverseError):
 class Forbidden(DataverseError):
     status = 403
     code = "0x80040220"
+
+
+class PrivilegeDenied(Forbidden):
+    """No role of the user (or of the user's teams) grants the privilege at any depth."""
+
+    def __init__(
+        self,
+        user_id: str,
+        roles: int,
+        privileges: int,
+        privilege: str,
+        privilege_id: str,
+        otc: int,
+        entity: str,
+    ) -> None:
+        super().__init__(
+            f"Principal user (Id={user_id}, type=8, roleCount={roles}, privilegeCount={privileges}, "
+            f"accessMode=0), is missing {privilege} privilege (Id={privilege_id}) on OTC={otc} for entity "
+            f"'{entity}'. context.Caller={user_id}"
+        )
+
+
+class AccessDenied(Forbidden):
+    """The user holds the privilege, but its depth (or a share) does not reach this row."""
+
+    def __init__(
+        self,
+        user_id: str,
+        record_id: str,
+        owner_id: str | None,
+        otc: int,
+        business_unit: str | None,
+        right: str,
+    ) -> None:
+        super().__init__(
+            f"SecLib::AccessCheckEx failed. Returned hr = -2147187962, ObjectID: {record_id}, "
+            f"OwnerId: {owner_id}, OwnerIdType: 8 and CallingUser: {user_id}. ObjectTypeCode: {otc}, "
+            f"objectBusinessUnitId: {business_unit}, AccessRights: {right} "
+        )
 
 
 class ResourceNotFound(DataverseError):

@@ -8,10 +8,17 @@ business process flows and business rules.
 
 from __future__ import annotations
 
+from mock_server.logic import cases, processes, qualify, rules
+from mock_server.logic.states import guard_closed_records
 from mock_server.odata.operations import Operation
 from mock_server.store.records import WriteCheck
 
-OPERATIONS: tuple[Operation, ...] = ()
-WRITE_CHECKS: tuple[WriteCheck, ...] = ()
+OPERATIONS: tuple[Operation, ...] = (*qualify.OPERATIONS, *cases.OPERATIONS, *processes.OPERATIONS)
+WRITE_CHECKS: tuple[WriteCheck, ...] = (
+    rules.check_rule_definitions,
+    rules.apply_business_rules,
+    guard_closed_records,
+    processes.check_stage_moves,
+)
 
 __all__ = ["OPERATIONS", "WRITE_CHECKS"]

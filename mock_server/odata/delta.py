@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import not_, select
 from starlette.responses import PlainTextResponse, Response
 
 from mock_server.errors import BadRequest
@@ -23,6 +23,7 @@ from mock_server.odata.query_options import build_plan
 from mock_server.odata.serialize import Renderer, json_response
 from mock_server.schema import Entity
 from mock_server.store import changes
+from mock_server.store.query import Fetched
 from mock_server.store.tables import tables
 
 REFUSED_WITH_TRACKING = ("$filter", "$orderby", "$expand", "$top")
@@ -95,6 +96,8 @@ def respond(call: Call, entity: Entity) -> Response:
     delta = token is not None
     page_size = call.preferences.max_page_size or MAX_PAGE_SIZE
     found = changes.changes(call.conn, plan, call.caller, since, snapshot, page_size + 1, deleted=delta)
+    if delta:
+        found = _with_lost(call, entity, found, since, snapshot, page_size + 1)
     renderer = Renderer(call.conn, call.preferences)
     selected = f"({','.join(a.logical_name for a in plan.select)})" if plan.select else ""
     context = f"{call.base_url}$metadata#{entity.entity_set}{selected}"
@@ -122,6 +125,36 @@ def respond(call: Call, entity: Entity) -> Response:
             call.url, "$deltatoken", _token(snapshot, now), drop=("$skiptoken",)
         )
     return json_response(body, headers={"Preference-Applied": "odata.track-changes"})
+
+
+def _with_lost(
+    call: Call,
+    entity: Entity,
+    found: list[Fetched | changes.Deleted],
+    since: int,
+    upto: int,
+    limit: int,
+) -> list[Fetched | changes.Deleted]:
+    """Add, as removed, the rows changed in the window that the caller may no longer read (an
+    assign away, a revoked share: both give the row a new version), so the client drops them.
+    A row the client never had may be among them; removing an unknown id is a no-op for it."""
+    restriction = call.caller.restriction(entity)
+    if restriction is None:
+        return found
+    table = tables()[entity.logical_name]
+    version = table.c.versionnumber
+    stmt = (
+        select(table.c[entity.primary_id], version)
+        .where(version > since, version <= upto, not_(restriction))
+        .order_by(version)
+        .limit(limit)
+    )
+    lost = [changes.Deleted(row_id, v) for row_id, v in call.conn.execute(stmt)]
+    if not lost:
+        return found
+    merged = found + lost
+    merged.sort(key=lambda f: f.version if isinstance(f, changes.Deleted) else int(f.row["versionnumber"]))
+    return merged[:limit]
 
 
 def count(call: Call, entity: Entity) -> Response:

@@ -140,6 +140,23 @@ ENTITIES: tuple[Entity, ...] = (
         string("name", "Name", 160, required=R.SYSTEM_REQUIRED),
         integer("expirechangetrackingindays", "Days to expire change tracking deleted records", 0, 365),
         boolean("isconflictdetectionenabledformobileclient", "Enable conflict detection for mobile offline"),
+        # Hierarchy security (off by default, as in Dataverse); read by security/access.py.
+        boolean("ishierarchicalsecuritymodelenabled", "Enable Hierarchy Modeling"),
+        picklist(
+            "hierarchicalsecuritymodel",
+            "Hierarchy Security Model",
+            {0: "Manager Hierarchy", 1: "Custom Position Hierarchy"},
+        ),
+        integer(
+            "maximumdepthforhierarchysecuritymodel",
+            "Maximum depth for hierarchy security propagation",
+            1,
+            100,
+        ),
+        # Mobile offline profile settings (mock-only names; see FIDELITY.md): the relationship
+        # limit per profile entity (null = 10) and the default org data filter days (null = 10).
+        integer("mobileofflinemaxrelationships", "Mobile offline: relationships per profile entity", 1, 100),
+        integer("mobileofflinedefaultfilterdays", "Mobile offline: default org data filter days", 1, 3650),
     ),
     entity(
         "businessunit",
@@ -179,6 +196,12 @@ ENTITIES: tuple[Entity, ...] = (
         ),
         simple_lookup("parentsystemuserid", "Manager", "systemuser", "user_parent_user"),
         simple_lookup("positionid", "Position", "position", "position_users"),
+        simple_lookup(
+            "mobileofflineprofileid",
+            "Mobile Offline Profile",
+            "mobileofflineprofile",
+            "MobileOfflineProfile_SystemUser",
+        ),
         boolean("isdisabled", "Status", ("Enabled", "Disabled")),
     ),
     entity(
@@ -241,7 +264,7 @@ ENTITIES: tuple[Entity, ...] = (
         string("name", "Account Name", 160, required=APP_REQUIRED),
         string("accountnumber", "Account Number", 20),
         string("telephone1", "Main Phone", 50),
-        string("fax", "Fax", 50),
+        string("fax", "Fax", 50, is_secured=True),
         string("emailaddress1", "Email", 100),
         string("websiteurl", "Website", 200),
         string("address1_line1", "Address 1: Street 1", 250),
@@ -296,6 +319,7 @@ ENTITIES: tuple[Entity, ...] = (
         simple_lookup("primarycontactid", "Primary Contact", "contact", "account_primary_contact"),
         simple_lookup("parentaccountid", "Parent Account", "account", "account_parent_account"),
         _currency("account"),
+        simple_lookup("originatingleadid", "Originating Lead", "lead", "lead_originating_accounts"),
         *ACTIVE_INACTIVE,
         keys=(AlternateKey("accountnumber_key", ("accountnumber",)),),
     ),
@@ -312,7 +336,7 @@ ENTITIES: tuple[Entity, ...] = (
         string("jobtitle", "Job Title", 100),
         string("emailaddress1", "Email", 100),
         string("telephone1", "Business Phone", 50),
-        string("mobilephone", "Mobile Phone", 50),
+        string("mobilephone", "Mobile Phone", 50, is_secured=True),
         string("address1_city", "Address 1: City", 80),
         string("address1_country", "Address 1: Country/Region", 80),
         datetime_("birthdate", "Birthday"),
@@ -320,6 +344,7 @@ ENTITIES: tuple[Entity, ...] = (
         memo("description", "Description"),
         _customer("parentcustomerid", "Company Name", "contact"),
         _currency("contact"),
+        simple_lookup("originatingleadid", "Originating Lead", "lead", "lead_originating_contacts"),
         *ACTIVE_INACTIVE,
     ),
     entity(

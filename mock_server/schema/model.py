@@ -102,6 +102,7 @@ class Attribute:
     cascade_delete: bool = False  # deleting the referenced row deletes this one (parental relationship)
     min_value: float | None = None
     max_value: float | None = None
+    is_secured: bool = False  # field-level security: readable and writable only as profiles allow
 
     @cached_property
     def is_lookup(self) -> bool:

@@ -1,16 +1,56 @@
-"""The security model: who may read and write which rows and columns.
+"""The security model: who may read and write which rows.
 
 ``OPERATIONS`` are the functions and actions this area adds to the Web API (see
 ``odata/operations.py``); ``WRITE_CHECKS`` run before every create, update and delete
-(see ``store/records.py``).
+(see ``store/records.py``). ``load_access`` reads a user's effective privileges into an
+``Access``, which the app hangs on every ``Caller``; ``store/query.py`` asks it for the row
+condition of each read (``Access.restrict``). ``IDENTITY_SOURCES`` are the tables and
+relationships whose writes change someone's access, so the app reloads it; ``check_links``
+refuses linking roles or field security profiles without the privileges to.
+
+Decisions where Dataverse's documentation leaves room:
+
+* A retrieve by id of a row that exists but is out of the user's reach answers 403 (0x80040220,
+  the ``SecLib::AccessCheckEx`` text), as Dataverse does; a missing row stays 404. In ``$expand``
+  such rows are left out; without any Read privilege on a table, the whole query is 403.
+* Depth applies to user-owned tables. Organization-owned, business-owned (users, teams, units,
+  roles) and child tables (parties, attachments, addresses) are all-or-nothing: any depth of
+  the privilege reaches every row.
+* Business Unit and Parent: Child depths granted through a team's role are measured from the
+  user's own business unit.
+* Hierarchy security: the manager model (``systemuser.parentsystemuserid``) or the position
+  model (``position.parentpositionid``), covering rows owned by or shared with the reports and
+  their teams (a read-only share stays read-only); depth defaults to 3.
+* Field security: secured columns read as null and refuse writes (403) unless a field security
+  profile allows them; holders of the System Administrator role bypass it.
+* Change tracking: a row the user can no longer read that changed since the delta token (an
+  assign away, a revoked share: sharing gives the row a new version) comes back as removed.
 """
 
 from __future__ import annotations
 
 from mock_server.odata.operations import Operation
+from mock_server.security.access import Access, load_access
+from mock_server.security.checks import check_links, check_write
+from mock_server.security.sharing import OPERATIONS as SHARING
 from mock_server.store.records import WriteCheck
 
-OPERATIONS: tuple[Operation, ...] = ()
-WRITE_CHECKS: tuple[WriteCheck, ...] = ()
+OPERATIONS: tuple[Operation, ...] = SHARING
+WRITE_CHECKS: tuple[WriteCheck, ...] = (check_write,)
+IDENTITY_SOURCES = frozenset(
+    {
+        "organization",  # hierarchy security settings
+        "position",  # the position hierarchy
+        "role",
+        "privilege",
+        "roleprivileges",
+        "systemuserroles_association",
+        "teamroles_association",
+        "fieldsecurityprofile",
+        "fieldpermission",
+        "systemuserprofiles_association",
+        "teamprofiles_association",
+    }
+)
 
-__all__ = ["OPERATIONS", "WRITE_CHECKS"]
+__all__ = ["IDENTITY_SOURCES", "OPERATIONS", "WRITE_CHECKS", "Access", "check_links", "load_access"]

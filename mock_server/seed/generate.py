@@ -14,10 +14,13 @@ from datetime import UTC, datetime
 from mock_server.seed.accounts import AccountSeeder
 from mock_server.seed.catalog import seed_competitors, seed_products
 from mock_server.seed.context import SeedContext
+from mock_server.seed.offline import seed_offline
 from mock_server.seed.organization import seed_organization
 from mock_server.seed.plan import Plan
+from mock_server.seed.processes import seed_processes
 from mock_server.seed.reference import ADMIN_USER_ID, seed_reference
 from mock_server.seed.sales import SalesSeeder
+from mock_server.seed.security import seed_security
 from mock_server.seed.timeline import TimelineSeeder
 from mock_server.seed.views import seed_views
 from mock_server.seed.writer import RowWriter
@@ -90,6 +93,9 @@ def seed_database(db: Database, seed: int, scale: int, now: datetime) -> dict[st
             family = accounts.seed()
             sales.seed(family)
             timeline.seed(family)
+        seed_security(ctx)  # last: roles and who holds them
+        seed_offline(ctx, conn)  # after every data row: the Field Sales profile and its users
+        seed_processes(ctx, conn)  # after every data row: flows, rules and flow instances
         writer.flush()
         for index in indexes:
             index.create(conn)

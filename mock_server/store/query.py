@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Connection, Dialect, Result, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Connection, Dialect, Result, Select, bindparam, func, null, select
 
 from mock_server.odata.filter import FilterScope, compile_filter
 from mock_server.odata.plan import QueryPlan
@@ -26,15 +26,37 @@ from mock_server.store.tables import tables
 Row = dict[str, Any]
 
 
+class RowPolicy(Protocol):
+    """Which rows a caller may see and touch (``security.Access``); hashable, since a caller is a
+    cache key."""
+
+    def restrict(self, entity: Entity) -> ColumnElement[bool] | None:
+        """The readable rows of ``entity`` as a condition, None for all; raises without Read."""
+
+    def hidden(self, entity: Entity) -> frozenset[str]:
+        """Secured columns of ``entity`` the caller may not read; they read as null."""
+
+    def reaches(self, conn: Connection, entity: Entity, row: Row, verb: str) -> bool: ...
+
+    def refuse(self, entity: Entity, row: Row, verb: str) -> Exception: ...
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who runs a query and when: what query functions such as ``EqualUserId`` and
-    ``LastXDays`` read."""
+    ``LastXDays`` read, and the security policy narrowing every read (None: unrestricted)."""
 
     user_id: str
     business_unit_id: str
     team_ids: tuple[str, ...]
     now: datetime
+    policy: RowPolicy | None = None
+
+    def restriction(self, entity: Entity) -> ColumnElement[bool] | None:
+        return None if self.policy is None else self.policy.restrict(entity)
+
+    def hidden(self, entity: Entity) -> frozenset[str]:
+        return frozenset() if self.policy is None else self.policy.hidden(entity)
 
 
 @dataclass
@@ -92,12 +114,18 @@ def _all_columns(entity: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1024)
-def _select(entity: str, columns: frozenset[str]) -> Select[Any]:
-    """The bare SELECT of some columns; built once, since building it costs more than running it."""
+def _select(entity: str, columns: frozenset[str], hidden: frozenset[str] = frozenset()) -> Select[Any]:
+    """The bare SELECT of some columns; built once, since building it costs more than running it.
+    ``hidden`` columns (field security) are selected as typed nulls under their own names."""
     table = tables()[entity]
-    if columns == frozenset(table.c.keys()):
+    if columns == frozenset(table.c.keys()) and not hidden:
         return select(table)  # a whole-table SELECT also has a far cheaper statement cache key
-    return select(*(table.c[n] for n in sorted(columns)))
+    return select(
+        *(
+            null().cast(table.c[n].type).label(n) if n in hidden else table.c[n]
+            for n in sorted(columns)
+        )
+    )
 
 
 def _conditions(plan: QueryPlan, caller: Caller, joined: Joined | None = None) -> list[ColumnElement[bool]]:
@@ -109,6 +137,9 @@ def _conditions(plan: QueryPlan, caller: Caller, joined: Joined | None = None) -
         conditions.append(compile_filter(plan.filter, scope))
     if plan.within is not None:
         conditions.append(_within(plan.entity, plan.within.navigation, [plan.within.parent_id]))
+    # Security narrows in SQL, so paging, $count and $top see only the readable rows.
+    if (restriction := caller.restriction(plan.entity)) is not None:
+        conditions.append(restriction)
     return conditions
 
 
@@ -165,7 +196,8 @@ def build_select(plan: QueryPlan, caller: Caller) -> Select[Any]:
     told, so a repeated query (a page of a sync, a poll) reuses the statement built the first
     time, and with it SQLAlchemy's compiled form."""
     table = tables()[plan.entity.logical_name]
-    stmt = _select(plan.entity.logical_name, _columns(plan))
+    columns = _columns(plan)
+    stmt = _select(plan.entity.logical_name, columns, caller.hidden(plan.entity) & columns)
     joined = join_links(plan, table, _scope(plan.entity, caller)) if plan.links else None
     if joined is not None:
         stmt = joined.extend(stmt)
@@ -203,7 +235,31 @@ def fetch(
 
 
 def fetch_by_ids(conn: Connection, plan: QueryPlan, ids: list[str], caller: Caller) -> list[Fetched]:
-    if len(ids) == 1 and plan.filter is None and plan.within is None and not plan.links:
+    """The rows of ``ids``; a row that exists but the caller may not read is refused (403), as
+    Dataverse answers a retrieve of someone else's record."""
+    rows = _fetch_by_ids(conn, plan, ids, caller)
+    if caller.policy is not None and len(rows) < len(ids):
+        found = {r.row[plan.entity.primary_id] for r in rows}
+        table = tables()[plan.entity.logical_name]
+        for row_id in ids:
+            if row_id in found:
+                continue
+            found_row = conn.execute(select(table).where(table.c[plan.entity.primary_id] == row_id)).first()
+            hidden = None if found_row is None else dict(found_row._mapping)
+            if hidden is not None and not caller.policy.reaches(conn, plan.entity, hidden, "Read"):
+                raise caller.policy.refuse(plan.entity, hidden, "Read")
+    return rows
+
+
+def _fetch_by_ids(conn: Connection, plan: QueryPlan, ids: list[str], caller: Caller) -> list[Fetched]:
+    if (
+        len(ids) == 1
+        and plan.filter is None
+        and plan.within is None
+        and not plan.links
+        and caller.restriction(plan.entity) is None
+        and not caller.hidden(plan.entity)
+    ):
         prepared = _by_id(conn.dialect, plan.entity.logical_name, _columns(plan))
         rows = [Fetched(row) for row in prepared.rows(conn, ids[0])]
     else:
@@ -224,7 +280,7 @@ def expand(conn: Connection, plan: QueryPlan, rows: list[Fetched], caller: Calle
             column = navigation.attribute.logical_name
             ids = list({r.row[column] for r in rows if r.row.get(column)})
             found = (
-                {f.row[child.entity.primary_id]: f for f in fetch_by_ids(conn, child, ids, caller)}
+                {f.row[child.entity.primary_id]: f for f in _fetch_by_ids(conn, child, ids, caller)}
                 if ids
                 else {}
             )

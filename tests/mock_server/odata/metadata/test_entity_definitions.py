@@ -107,9 +107,9 @@ def test_flags_derived_from_relationships_and_columns() -> None:
         ("IsActivity eq true and ObjectTypeCode eq 4212", {"task"}),
         ("IsPrivate eq false and (LogicalName eq 'account')", {"account"}),
         ("not (IsActivity eq true) and ObjectTypeCode lt 3", {"account", "contact"}),
-        ("ObjectTypeCode ge 10000", {"new_inspection"}),
+        ("ObjectTypeCode ge 10000", {"new_inspection", "new_inspectionprocess"}),
         ("IsOfflineInMobileClient/Value eq true and LogicalName eq 'lead'", {"lead"}),
-        ("startswith(LogicalName,'new_')", {"new_inspection"}),
+        ("startswith(LogicalName,'new_')", {"new_inspection", "new_inspectionprocess"}),
         ("contains(EntitySetName, 'PARTIES')", {"activityparty"}),
         (f"MetadataId eq {ACCOUNT.metadata_id}", {"account"}),
         ("PrimaryImageAttribute eq null and LogicalName eq 'task'", {"task"}),
@@ -213,7 +213,9 @@ def test_expand_on_collection_keys_and_relationships() -> None:
         r["SchemaName"] for r in by_name["account"]["ManyToOneRelationships"]
     }
     assert [r["SchemaName"] for r in by_name["systemuser"]["ManyToManyRelationships"]] == [
-        "teammembership_association"
+        "teammembership_association",
+        "systemuserroles_association",
+        "systemuserprofiles_association",
     ]
 
 

@@ -47,7 +47,11 @@ def test_many_to_one_of_account() -> None:
 
 def test_many_to_many() -> None:
     items = values("EntityDefinitions(LogicalName='team')/ManyToManyRelationships")
-    assert len(items) == 1
+    assert [i["SchemaName"] for i in items] == [
+        "teammembership_association",
+        "teamroles_association",
+        "teamprofiles_association",
+    ]
     relationship = items[0]
     assert relationship["@odata.type"] == MANY_TO_MANY
     assert relationship["RelationshipType"] == "ManyToManyRelationship"

@@ -1,0 +1,177 @@
+"""What works offline: the entity/command table of REQUIREMENTS section 1 as data, and the typed
+refusals the client answers with when a command falls outside it.
+
+The table is the only place that says which entity offers which command offline. The driver
+asks ``Catalog.check(entity, command)`` before touching the local store, so a refused command
+queues nothing. The set of offline entities is today the section-1 table itself; the user's
+offline profile (being built in the mock) will narrow it later through ``Catalog.for_profile``,
+the single seam where that decision enters the client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Command(StrEnum):
+    """The entity commands the offline table rules on, named as ``available_commands`` lists them
+    (the protocol's ``read`` covers the ``retrieve`` and ``query`` requests)."""
+
+    CREATE = "create"
+    RETRIEVE = "read"
+    UPDATE = "update"
+    DELETE = "delete"
+    QUALIFY = "qualify"
+    DISQUALIFY = "disqualify"
+    CONVERT_TO_CASE = "convert_to_case"
+
+
+class ErrorCode(StrEnum):
+    """The error codes of the driver protocol (v1)."""
+
+    NOT_AVAILABLE_OFFLINE = "not_available_offline"
+    COMMAND_NOT_OFFERED = "command_not_offered"
+    READ_ONLY_OFFLINE = "read_only_offline"
+    BUSINESS_RULE_ERROR = "business_rule_error"
+    PRIVILEGE_DENIED = "privilege_denied"
+    NOT_FOUND = "not_found"
+    INVALID_REQUEST = "invalid_request"
+    NOT_CONFIGURED = "not_configured"
+    OFFLINE = "offline"
+    SYNC_FAILED = "sync_failed"
+    UNSUPPORTED_COMMAND = "unsupported_command"
+    INTERNAL = "internal"
+
+
+class ClientError(Exception):
+    """A command failed in a way the protocol names; the driver renders it as a typed error."""
+
+    code: ErrorCode = ErrorCode.INTERNAL
+
+    def __init__(self, message: str, code: ErrorCode | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code.value!r}, message={self.message!r})"
+
+
+class NotAvailableOffline(ClientError):
+    code = ErrorCode.NOT_AVAILABLE_OFFLINE
+
+
+class CommandNotOffered(ClientError):
+    code = ErrorCode.COMMAND_NOT_OFFERED
+
+
+class RecordNotFound(ClientError):
+    code = ErrorCode.NOT_FOUND
+
+
+class InvalidRequest(ClientError):
+    code = ErrorCode.INVALID_REQUEST
+
+
+class NotConfigured(ClientError):
+    code = ErrorCode.NOT_CONFIGURED
+
+
+CRUD = frozenset({Command.CREATE, Command.RETRIEVE, Command.UPDATE, Command.DELETE})
+READ_ONLY = frozenset({Command.RETRIEVE})
+
+# REQUIREMENTS.md section 1, one row per MO-ENT-0xx: the commands each entity offers offline.
+OFFLINE_COMMANDS: dict[str, frozenset[Command]] = {
+    "account": CRUD,  # MO-ENT-001
+    "activitypointer": frozenset({Command.RETRIEVE, Command.DELETE}),  # MO-ENT-002
+    "appointment": CRUD | {Command.CONVERT_TO_CASE},  # MO-ENT-003
+    "activitymimeattachment": READ_ONLY,  # MO-ENT-004
+    "incident": CRUD,  # MO-ENT-005
+    "competitor": CRUD,  # MO-ENT-006
+    "competitoraddress": CRUD,  # MO-ENT-007
+    "connection": READ_ONLY,  # MO-ENT-008
+    "connectionrole": READ_ONLY,  # MO-ENT-009
+    "contact": CRUD,  # MO-ENT-010
+    "new_inspection": CRUD,  # MO-ENT-011 (the mock's custom table)
+    "email": READ_ONLY,  # MO-ENT-012
+    "lead": CRUD | {Command.QUALIFY, Command.DISQUALIFY},  # MO-ENT-013
+    "opportunity": CRUD,  # MO-ENT-014
+    "opportunityproduct": CRUD,  # MO-ENT-015
+    "phonecall": CRUD,  # MO-ENT-016
+    "position": CRUD,  # MO-ENT-017
+    "product": READ_ONLY,  # MO-ENT-018
+    "task": CRUD,  # MO-ENT-019
+    "team": READ_ONLY,  # MO-ENT-020
+    "systemuser": READ_ONLY,  # MO-ENT-021
+}
+
+# Activities seen through two tables on the device: their own and activitypointer.
+ACTIVITY_TYPES = ("appointment", "email", "phonecall", "task")
+ACTIVITY_POINTER = "activitypointer"
+
+# Which offered commands a screen shows: a grid creates and opens, a form edits its record,
+# a subgrid adds and opens related rows. Entity-specific actions appear on the form.
+CONTEXT_COMMANDS: dict[str, tuple[Command, ...]] = {
+    "grid": (Command.CREATE, Command.RETRIEVE, Command.DELETE),
+    "form": (
+        Command.RETRIEVE,
+        Command.UPDATE,
+        Command.DELETE,
+        Command.QUALIFY,
+        Command.DISQUALIFY,
+        Command.CONVERT_TO_CASE,
+    ),
+    "subgrid": (Command.CREATE, Command.RETRIEVE),
+}
+
+# Commands that only make sense while a record is in its open state (statecode 0).
+OPEN_STATE_ONLY = frozenset({Command.QUALIFY, Command.DISQUALIFY, Command.CONVERT_TO_CASE})
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The offline entities of one device and the commands each offers."""
+
+    commands: dict[str, frozenset[Command]] = field(default_factory=lambda: dict(OFFLINE_COMMANDS))
+
+    @classmethod
+    def for_profile(cls, entities: Iterable[str] | None = None) -> Catalog:
+        """The catalog of a device whose offline profile holds ``entities`` (all of section 1
+        when None). Entities outside section 1 are never offered offline, whatever the profile."""
+        if entities is None:
+            return cls()
+        chosen = set(entities)
+        return cls({name: offered for name, offered in OFFLINE_COMMANDS.items() if name in chosen})
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        return tuple(self.commands)
+
+    def check(self, entity: str, command: Command) -> None:
+        """Raise the typed refusal unless ``command`` works offline on ``entity``."""
+        offered = self.commands.get(entity)
+        if offered is None:
+            raise NotAvailableOffline(
+                f"The entity '{entity}' is not in the offline profile, so it is not available offline."
+            )
+        if command not in offered:
+            raise CommandNotOffered(f"'{command.value}' is not offered offline for the entity '{entity}'.")
+
+    def offered(self, entity: str, context: str, record: dict[str, object] | None) -> list[str]:
+        """The commands a screen of ``context`` lists for ``entity`` (and its record, if any)."""
+        if context not in CONTEXT_COMMANDS:
+            raise InvalidRequest(f"The context '{context}' is not one of {sorted(CONTEXT_COMMANDS)}.")
+        offered = self.commands.get(entity)
+        if offered is None:
+            raise NotAvailableOffline(
+                f"The entity '{entity}' is not in the offline profile, so it is not available offline."
+            )
+        is_open = record is None or record.get("statecode") in (None, 0)
+        return [
+            command.value
+            for command in CONTEXT_COMMANDS[context]
+            if command in offered and (is_open or command not in OPEN_STATE_ONLY)
+        ]

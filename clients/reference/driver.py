@@ -1,0 +1,327 @@
+"""The reference client behind the driver protocol: one message in, one message out.
+
+``ReferenceClient.handle`` answers ``{"id", "result"}`` or ``{"id", "error": {"code", "message"}}``
+and dispatches through the explicit ``{cmd: handler}`` table built in ``__init__``, once
+``messages.check_request`` has accepted the request's shape. The client
+is offline-first: entity commands always run against the local store and writes are queued,
+whether the device is online or not; being online only matters to ``sync``, which uploads the
+queue and downloads the server's changes. Every entity command asks the catalog first, so a
+refused command touches neither the store nor the queue.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from clients.reference import records
+from clients.reference.catalog import (
+    ACTIVITY_POINTER,
+    ACTIVITY_TYPES,
+    Catalog,
+    ClientError,
+    Command,
+    ErrorCode,
+    InvalidRequest,
+    NotConfigured,
+    RecordNotFound,
+)
+from clients.reference.local_store import LocalStore
+from clients.reference.messages import check_request
+from clients.reference.sync import SyncEngine, SyncResult
+from clients.reference.webapi import EntityInfo, WebApi
+
+PROTOCOL_VERSION = 1
+VERSION = "0.1.0"
+Message = dict[str, Any]
+Handler = Callable[[Message], Message]
+DISQUALIFIED_STATUSES = range(4, 8)
+QUALIFY_FLAGS = {
+    "create_account": "CreateAccount",
+    "create_contact": "CreateContact",
+    "create_opportunity": "CreateOpportunity",
+}
+
+
+class ReferenceClient:
+    """One device: its local store, its connection to the server and its online state."""
+
+    def __init__(self) -> None:
+        self.engine: SyncEngine | None = None
+        self.online = True
+        self.stopped = False
+        self.last_sync: SyncResult | None = None  # the last sync's details, per entity
+        self.handlers: dict[str, Handler] = {
+            "handshake": self.handshake,
+            "configure": self.configure,
+            "sync": self.sync,
+            "go_offline": self.go_offline,
+            "go_online": self.go_online,
+            "create": self.create,
+            "retrieve": self.retrieve,
+            "update": self.update,
+            "delete": self.delete,
+            "query": self.query,
+            "qualify": self.qualify,
+            "disqualify": self.disqualify,
+            "convert_to_case": self.convert_to_case,
+            "available_commands": self.available_commands,
+            "local_records": self.local_records,
+            "shutdown": self.shutdown,
+        }
+
+    def handle(self, message: Message) -> Message:
+        request_id = message.get("id") if isinstance(message, dict) else None
+        try:
+            if not isinstance(message, dict) or not isinstance(message.get("cmd"), str):
+                raise InvalidRequest("A request is an object with a string 'cmd' and an 'id'.")
+            check_request(message)
+            handler = self.handlers.get(message["cmd"])
+            if handler is None:
+                raise ClientError(
+                    f"The command '{message['cmd']}' is not supported.", ErrorCode.UNSUPPORTED_COMMAND
+                )
+            return {"id": request_id, "result": handler(message)}
+        except ClientError as error:
+            return {"id": request_id, "error": {"code": error.code.value, "message": error.message}}
+        except Exception as error:  # a bug must still answer, never kill the protocol loop
+            return {
+                "id": request_id,
+                "error": {"code": "internal", "message": f"{type(error).__name__}: {error}"},
+            }
+
+    # --- session -------------------------------------------------------------------------------
+
+    def handshake(self, message: Message) -> Message:
+        return {
+            "protocol_version": PROTOCOL_VERSION,
+            "implementation": {"name": "reference", "version": VERSION, "language": "python"},
+        }
+
+    def configure(self, message: Message) -> Message:
+        server_url, token = _text(message, "server_url"), _text(message, "token")
+        transport = message.get("transport")
+        if transport is not None and not isinstance(transport, httpx.BaseTransport):
+            raise InvalidRequest("'transport' must be an httpx transport.")
+        ca_file = message.get("ca_file")
+        if ca_file is not None and not isinstance(ca_file, str):
+            raise InvalidRequest("'ca_file' must be the path of a PEM file of trusted certificates.")
+        entities = message.get("offline_entities")  # the seam the offline profile will fill
+        if entities is not None and not (
+            isinstance(entities, list) and all(isinstance(e, str) for e in entities)
+        ):
+            raise InvalidRequest("'offline_entities' must be a list of entity logical names.")
+        self._close()
+        store = LocalStore(str(message.get("database", ":memory:")))
+        api = WebApi(server_url, token, transport=transport, ca_file=ca_file)
+        self.engine = SyncEngine(store, api, Catalog.for_profile(entities))
+        self.online = True
+        return {}
+
+    def sync(self, message: Message) -> Message:
+        engine = self._engine()
+        if not self.online:
+            raise ClientError("The device is offline; go online to sync.", ErrorCode.OFFLINE)
+        self.last_sync = engine.run()
+        return self.last_sync.as_json()
+
+    def go_offline(self, message: Message) -> Message:
+        self.online = False
+        return {}
+
+    def go_online(self, message: Message) -> Message:
+        self.online = True
+        return {}
+
+    def shutdown(self, message: Message) -> Message:
+        self._close()
+        self.stopped = True
+        return {}
+
+    def close(self) -> None:
+        """Release the store and the HTTP client (the in-process adapter calls this at the end)."""
+        self._close()
+
+    def _close(self) -> None:
+        if self.engine is not None:
+            self.engine.api.close()
+            self.engine.store.close()
+            self.engine = None
+
+    # --- entity commands -----------------------------------------------------------------------
+
+    def create(self, message: Message) -> Message:
+        entity, info = self._allowed(message, Command.CREATE)
+        values = self._values(info, message.get("values"))
+        return {"record_id": self._create(entity, info, values)}
+
+    def retrieve(self, message: Message) -> Message:
+        entity, info = self._allowed(message, Command.RETRIEVE)
+        _, record = self._record(message, entity)
+        return {"record": records.project(record, info.primary_id, message.get("columns"))}
+
+    def update(self, message: Message) -> Message:
+        entity, info = self._allowed(message, Command.UPDATE)
+        record_id, record = self._record(message, entity)
+        values = self._values(info, message.get("values"))
+        values.pop(info.primary_id, None)
+        self._write(entity, record_id, record, values)
+        return {}
+
+    def delete(self, message: Message) -> Message:
+        entity, _ = self._allowed(message, Command.DELETE)
+        record_id, record = self._record(message, entity)
+        self._store().remove(entity, record_id)
+        # An activity is one row seen through two tables; the device drops both copies.
+        if entity == ACTIVITY_POINTER and record.get("activitytypecode") in ACTIVITY_TYPES:
+            self._store().remove(str(record["activitytypecode"]), record_id)
+        elif entity in ACTIVITY_TYPES:
+            self._store().remove(ACTIVITY_POINTER, record_id)
+        self._store().enqueue(entity, "delete", record_id, {})
+        return {}
+
+    def query(self, message: Message) -> Message:
+        entity, info = self._allowed(message, Command.RETRIEVE)
+        conditions = message.get("filter") or {}
+        rows = [r for r in self._store().records(entity) if records.matches(r, conditions)]
+        return {"records": [records.project(r, info.primary_id, message.get("columns")) for r in rows]}
+
+    def qualify(self, message: Message) -> Message:
+        """Mark a lead qualified; the server's ``QualifyLead`` runs at the next sync and creates
+        the account, contact and opportunity asked for. Their ids are the server's to choose, so
+        offline the reply's ids are null; the records arrive with the sync's download."""
+        message = {"entity": "lead", **message}
+        self._allowed(message, Command.QUALIFY)
+        creates = {}
+        for flag, parameter in QUALIFY_FLAGS.items():
+            value = message.get(flag, False)
+            if not isinstance(value, bool):
+                raise InvalidRequest(f"'{flag}' must be true or false.")
+            creates[parameter] = value
+        record_id, record = self._open_record(message, "lead")
+        self._store().put("lead", record_id, {**record, "statecode": 1, "statuscode": 3})
+        payload = {"values": {"statecode": 1, "statuscode": 3}, "parameters": creates}
+        self._store().enqueue("lead", "qualify", record_id, payload)
+        return {"account_id": None, "contact_id": None, "opportunity_id": None}
+
+    def disqualify(self, message: Message) -> Message:
+        message = {"entity": "lead", **message}
+        self._allowed(message, Command.DISQUALIFY)
+        status = message.get("status")
+        if not isinstance(status, int) or status not in DISQUALIFIED_STATUSES:
+            raise InvalidRequest("'status' must be a disqualified status reason of a lead: 4, 5, 6 or 7.")
+        record_id, record = self._open_record(message, "lead")
+        values = {"statecode": 2, "statuscode": status}
+        self._write("lead", record_id, record, values, operation="disqualify")
+        return {}
+
+    def convert_to_case(self, message: Message) -> Message:
+        """Make a case from an appointment: its title is the appointment's subject, its customer
+        the account or contact the appointment was regarding, and the appointment then regards
+        the new case (Dynamics 365's Convert Activity → Case)."""
+        self._allowed(message, Command.CONVERT_TO_CASE)
+        case_info = self._allowed({"entity": "incident"}, Command.CREATE)[1]
+        record_id, appointment = self._open_record(message, "appointment")
+        regarding = appointment.get("regardingobjectid")
+        case: dict[str, Any] = {"title": appointment.get("subject") or "Case from an appointment"}
+        if records.is_lookup(regarding) and regarding["entity"] in ("account", "contact"):
+            case["customerid"] = records.lookup(regarding["entity"], regarding["id"])
+        case.update(self._values(case_info, message.get("values") or {}))
+        case_id = self._create("incident", case_info, case)
+        link = {"regardingobjectid": records.lookup("incident", case_id)}
+        self._write("appointment", record_id, appointment, link)
+        return {"record_id": case_id}
+
+    def available_commands(self, message: Message) -> Message:
+        engine = self._engine()
+        entity = _text(message, "entity")
+        context = message.get("context") or ("form" if message.get("record_id") else "grid")
+        record = None
+        if message.get("record_id") is not None:
+            engine.catalog.check(entity, Command.RETRIEVE)
+            record = self._record(message, entity)[1]
+        return {"commands": engine.catalog.offered(entity, str(context), record)}
+
+    def local_records(self, message: Message) -> Message:
+        entity = _text(message, "entity")
+        try:
+            return {"records": self._store().records(entity)}
+        except ValueError as error:
+            raise InvalidRequest(str(error)) from None
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _engine(self) -> SyncEngine:
+        if self.engine is None:
+            raise NotConfigured("The client is not configured; send 'configure' first.")
+        return self.engine
+
+    def _store(self) -> LocalStore:
+        return self._engine().store
+
+    def _allowed(self, message: Message, command: Command) -> tuple[str, EntityInfo]:
+        """The entity of an entity command, once the catalog allows ``command`` on it."""
+        engine = self._engine()
+        entity = _text(message, "entity")
+        engine.catalog.check(entity, command)
+        info = engine.metadata().get(entity)
+        if info is None:
+            raise NotConfigured("The device has no data yet; 'sync' once before working offline.")
+        return entity, info
+
+    def _values(self, info: EntityInfo, values: Any) -> records.Record:
+        """The ``values`` of a write, checked, with lookups as ``{entity, id}``."""
+        if not isinstance(values, dict):
+            raise InvalidRequest("'values' must be an object of column names to values.")
+        store = self._store()
+        resolved = records.resolve_lookups(
+            info, values, lambda entity, record_id: store.get(entity, store.server_id(record_id)) is not None
+        )
+        return records.check_values(info, resolved)
+
+    def _record(self, message: Message, entity: str) -> tuple[str, records.Record]:
+        record_id = self._store().server_id(_text(message, "record_id").lower())
+        record = self._store().get(entity, record_id)
+        if record is None:
+            raise RecordNotFound(f"The device holds no {entity} with id '{record_id}'.")
+        return record_id, record
+
+    def _open_record(self, message: Message, entity: str) -> tuple[str, records.Record]:
+        record_id, record = self._record(message, entity)
+        if record.get("statecode") not in (None, 0):
+            raise InvalidRequest(f"The {entity} '{record_id}' is not open (statecode {record['statecode']}).")
+        return record_id, record
+
+    def _create(self, entity: str, info: EntityInfo, values: records.Record) -> str:
+        record_id = str(uuid.uuid4())
+        self._put(entity, record_id, {**values, info.primary_id: record_id})
+        self._store().enqueue(entity, "create", record_id, {"values": values})
+        return record_id
+
+    def _put(self, entity: str, record_id: str, record: records.Record) -> None:
+        """Store a record; an activity also shows in the device's activitypointer table until the
+        next download replaces that copy with the server's."""
+        self._store().put(entity, record_id, record)
+        if entity in ACTIVITY_TYPES and ACTIVITY_POINTER in self._engine().catalog.entities:
+            self._store().put(ACTIVITY_POINTER, record_id, {**record, "activitytypecode": entity})
+
+    def _write(
+        self,
+        entity: str,
+        record_id: str,
+        record: records.Record,
+        values: records.Record,
+        operation: str = "update",
+    ) -> None:
+        self._put(entity, record_id, {**record, **values})
+        self._store().enqueue(entity, operation, record_id, {"values": values})
+
+
+def _text(message: Message, name: str) -> str:
+    value = message.get(name)
+    if not isinstance(value, str) or not value:
+        raise InvalidRequest(f"'{name}' must be a non-empty string.")
+    return value

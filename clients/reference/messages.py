@@ -1,0 +1,76 @@
+"""The shape of each request the client accepts, checked before anything else runs.
+
+The driver protocol wants ``invalid_request`` for a request with a missing, mistyped or unknown
+property, whatever state the client is in (even before ``configure``), so the check is a table
+read ahead of dispatch rather than scattered through the handlers. Each command names its
+required and optional properties with the JSON type each must have. ``configure`` also takes
+the client's own options: ``transport`` (an httpx transport, in-process tests only), ``ca_file``
+(the PEM of a CA to trust), ``database`` (a SQLite file that keeps the device across restarts)
+and ``offline_entities`` (the seam where the offline profile will narrow the offline set).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clients.reference.catalog import InvalidRequest
+
+Fields = dict[str, type]
+ENTITY_ID: Fields = {"entity": str, "record_id": str}
+QUALIFY_FLAGS: Fields = {"create_account": bool, "create_contact": bool, "create_opportunity": bool}
+
+# cmd -> (required properties, optional properties); ``cmd`` and ``id`` are always allowed.
+REQUESTS: dict[str, tuple[Fields, Fields]] = {
+    "handshake": ({"protocol_version": int}, {}),
+    "configure": (
+        {"server_url": str, "token": str},
+        {"user_id": str, "transport": object, "ca_file": str, "database": str, "offline_entities": list},
+    ),
+    "sync": ({}, {}),
+    "go_offline": ({}, {}),
+    "go_online": ({}, {}),
+    "shutdown": ({}, {}),
+    "create": ({"entity": str, "values": dict}, {}),
+    "retrieve": (ENTITY_ID, {"columns": list}),
+    "update": ({**ENTITY_ID, "values": dict}, {}),
+    "delete": (ENTITY_ID, {}),
+    "query": ({"entity": str}, {"filter": dict, "columns": list}),
+    "qualify": ({"record_id": str}, {"entity": str, **QUALIFY_FLAGS}),
+    "disqualify": ({"record_id": str, "status": int}, {"entity": str}),
+    "convert_to_case": (ENTITY_ID, {"values": dict}),
+    "available_commands": ({"entity": str}, {"record_id": str, "context": str}),
+    "local_records": ({"entity": str}, {}),
+}
+ENVELOPE = frozenset({"cmd", "id"})
+JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object", list: "an array"}
+
+
+def _has_type(value: Any, expected: type) -> bool:
+    if expected is object:
+        return True
+    if expected is int and isinstance(value, bool):  # JSON true is not a number
+        return False
+    return isinstance(value, expected)
+
+
+def check_request(message: dict[str, Any]) -> None:
+    """Raise ``InvalidRequest`` unless ``message`` has the shape its ``cmd`` requires.
+
+    Unknown commands pass: the driver answers them with ``unsupported_command``."""
+    shape = REQUESTS.get(str(message.get("cmd")))
+    if shape is None:
+        return
+    required, optional = shape
+    cmd = message["cmd"]
+    for name in message:
+        if name not in ENVELOPE and name not in required and name not in optional:
+            raise InvalidRequest(f"'{cmd}' has no property '{name}'.")
+    for name in required:
+        if name not in message:
+            raise InvalidRequest(f"'{cmd}' needs '{name}'.")
+    for name, value in message.items():
+        expected = required.get(name) or optional.get(name)
+        if expected is not None and not _has_type(value, expected):
+            raise InvalidRequest(
+                f"'{name}' of '{cmd}' must be {JSON_NAMES.get(expected, expected.__name__)}."
+            )

@@ -1,0 +1,307 @@
+"""One sync cycle: upload the offline writes, then download what changed on the server.
+
+Upload sends the queue in its order as ``$batch`` change sets with ``Prefer:
+odata.continue-on-error``. Writes that touch the same record created offline (its create, later
+updates, records whose lookups point at it) share one change set, so ``$<Content-ID>``
+references resolve those offline ids to the ids the server assigns; a failing change set rolls
+back only its own records. Each failure becomes a per-record error (a protocol code, with the
+server's code and message), and the device puts the records it touched back as the server
+holds them. ``QualifyLead`` is used when the server offers it, else the lead's state is set.
+Download runs a change-tracking query per offline entity the first time and follows the saved
+delta link afterwards; ``$deletedEntity`` entries remove local rows, and an expired delta token
+starts that entity afresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from clients.reference import records
+from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError, ErrorCode
+from clients.reference.local_store import LocalStore, QueuedChange
+from clients.reference.webapi import BatchRequest, BatchResponse, EntityInfo, WebApi, WebApiError
+
+MAX_BATCH = 1000
+EXPIRED_TOKEN = "0x80044352"
+UNKNOWN_SEGMENT = "0x8006088a"
+NO_SUCH_LEAD = "00000000-0000-0000-0000-000000000000"
+# QualifyLead's parameters when the device asked to create nothing (the protocol's default).
+QUALIFY_PARAMETERS = {"CreateAccount": False, "CreateContact": False, "CreateOpportunity": False, "Status": 3}
+
+
+BUSINESS_RULE_ERROR = "0x80040265"  # a business rule's "show error message" refused the save
+
+
+class SyncFailed(ClientError):
+    code = ErrorCode.SYNC_FAILED
+
+
+def error_code(status: int, dataverse_code: str) -> ErrorCode:
+    """The protocol's code for a write the server refused (its own code goes in the message)."""
+    if status == 403:
+        return ErrorCode.PRIVILEGE_DENIED
+    if status == 404:
+        return ErrorCode.NOT_FOUND
+    if dataverse_code == BUSINESS_RULE_ERROR:
+        return ErrorCode.BUSINESS_RULE_ERROR
+    return ErrorCode.INVALID_REQUEST
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """A queued write the server rejected (or rolled back with the change set it was in)."""
+
+    entity: str
+    record_id: str
+    operation: str
+    code: str
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "entity": self.entity,
+            "record_id": self.record_id,
+            "operation": self.operation,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass
+class SyncResult:
+    uploaded: int = 0
+    errors: list[RecordError] = field(default_factory=list)
+    downloaded: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The protocol's sync result: totals and per-record errors (details stay here)."""
+        return {
+            "uploaded": self.uploaded,
+            "downloaded": sum(self.downloaded.values()),
+            "errors": [e.as_json() for e in self.errors],
+        }
+
+
+def group_changes(queue: list[QueuedChange]) -> list[list[QueuedChange]]:
+    """The queue split into change sets: writes linked through a record created offline in this
+    upload stay together (in queue order); the others go alone. Groups keep queue order."""
+    created = {c.record_id for c in queue if c.operation == "create"}
+    parent = list(range(len(queue)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for index, change in enumerate(queue):
+        touched = {change.record_id} | {
+            str(v["id"]) for v in change.payload.get("values", {}).values() if records.is_lookup(v)
+        }
+        for offline_id in touched & created:
+            if offline_id in owner:
+                parent[root(index)] = root(owner[offline_id])
+            else:
+                owner[offline_id] = index
+    groups: dict[int, list[QueuedChange]] = {}
+    for index, change in enumerate(queue):
+        groups.setdefault(root(index), []).append(change)
+    return sorted(groups.values(), key=lambda g: g[0].seq)
+
+
+class SyncEngine:
+    """Runs sync cycles for one device against one organization."""
+
+    def __init__(self, store: LocalStore, api: WebApi, catalog: Catalog) -> None:
+        self.store, self.api, self.catalog = store, api, catalog
+
+    def metadata(self) -> dict[str, EntityInfo]:
+        return {name: EntityInfo.from_json(d) for name, d in self.store.metadata().items()}
+
+    def run(self) -> SyncResult:
+        result = SyncResult()
+        try:
+            if not self.store.metadata():
+                definitions = self.api.entity_definitions(self.catalog.entities)
+                self.store.save_metadata({name: info.as_json() for name, info in definitions.items()})
+            self.upload(result)
+            self.download(result)
+        except (httpx.HTTPError, WebApiError) as error:
+            raise SyncFailed(f"The sync stopped: {error}") from error
+        return result
+
+    # --- upload --------------------------------------------------------------------------------
+
+    def upload(self, result: SyncResult) -> None:
+        queue = self.store.queue()
+        if not queue:
+            return
+        metadata = self.metadata()
+        qualify_action = any(c.operation == "qualify" for c in queue) and self.has_qualify_action()
+        batches: list[list[list[QueuedChange]]] = [[]]
+        for group in group_changes(queue):
+            if sum(len(g) for g in batches[-1]) + len(group) > MAX_BATCH and batches[-1]:
+                batches.append([])
+            batches[-1].append(group)
+        for groups in batches:
+            requests = self.change_sets(groups, metadata, qualify_action)
+            responses = self.api.batch(requests)
+            # A change set the server did not answer stays queued for the next sync.
+            answered = list(zip(groups, requests, responses, strict=False))
+            failed = [
+                group
+                for group, sent, answers in answered
+                if not self._settle(group, sent, answers, metadata, result)
+            ]
+            # Dequeue before reloading the failed records: the server has already applied the
+            # rest, and a reload that fails must not get them uploaded twice.
+            self.store.dequeue([c.seq for group, _, _ in answered for c in group])
+            for group in failed:
+                self._restore(group, metadata)
+            if len(answered) < len(groups):
+                raise SyncFailed(f"The server answered {len(answered)} of {len(groups)} change sets.")
+
+    def has_qualify_action(self) -> bool:
+        """Whether the server offers ``QualifyLead``: asked of a lead that cannot exist, an unknown
+        action answers 'no such segment', a known one 'no such record'."""
+        try:
+            self.api.post(f"leads({NO_SUCH_LEAD})/Microsoft.Dynamics.CRM.QualifyLead", QUALIFY_PARAMETERS)
+        except WebApiError as error:
+            return error.code != UNKNOWN_SEGMENT
+        return True
+
+    def change_sets(
+        self, groups: list[list[QueuedChange]], metadata: dict[str, EntityInfo], qualify_action: bool
+    ) -> list[list[BatchRequest]]:
+        content_ids: dict[str, str] = {}
+        counter = 0
+        change_sets: list[list[BatchRequest]] = []
+
+        def reference(record_id: str) -> str:
+            return content_ids.get(record_id) or self.store.server_id(record_id)
+
+        for group in groups:
+            requests: list[BatchRequest] = []
+            for change in group:
+                counter += 1
+                info = metadata[change.entity]
+                target = reference(change.record_id)
+                url = target if target.startswith("$") else f"{info.entity_set}({target})"
+                values = change.payload.get("values", {})
+                if change.operation == "create":
+                    body = records.to_server(info, values, metadata, reference)
+                    requests.append(BatchRequest("POST", info.entity_set, str(counter), body))
+                    content_ids[change.record_id] = f"${counter}"
+                elif change.operation == "update":
+                    body = records.to_server(info, values, metadata, reference)
+                    requests.append(BatchRequest("PATCH", url, str(counter), body))
+                elif change.operation == "delete":
+                    requests.append(BatchRequest("DELETE", url, str(counter)))
+                elif change.operation == "qualify" and qualify_action:
+                    action = f"{url}/Microsoft.Dynamics.CRM.QualifyLead"
+                    parameters = {**QUALIFY_PARAMETERS, **change.payload.get("parameters", {})}
+                    requests.append(BatchRequest("POST", action, str(counter), parameters))
+                else:  # disqualify, or qualify on a server without the action: set the state
+                    state = {"statecode": values["statecode"], "statuscode": values["statuscode"]}
+                    requests.append(BatchRequest("PATCH", url, str(counter), state))
+            change_sets.append(requests)
+        return change_sets
+
+    def _settle(
+        self,
+        group: list[QueuedChange],
+        sent: list[BatchRequest],
+        answers: list[BatchResponse],
+        metadata: dict[str, EntityInfo],
+        result: SyncResult,
+    ) -> bool:
+        """Record what one change set did: map created ids (True), or report its errors (False)."""
+        if len(answers) == len(sent) and all(a.status < 400 for a in answers):
+            for change, answer in zip(group, answers, strict=True):
+                created = answer.created_id
+                if change.operation == "create" and created is not None:
+                    self.store.map_id(change.record_id, created)
+                    primary_id = metadata[change.entity].primary_id
+                    self.store.rekey(change.entity, change.record_id, created, primary_id)
+                    if change.entity in ACTIVITY_TYPES:
+                        self.store.rekey(ACTIVITY_POINTER, change.record_id, created, primary_id)
+            result.uploaded += len(group)
+            return True
+        failing = answers[0] if answers else None
+        status = failing.status if failing is not None else 500
+        dataverse_code, reason = failing.error() if failing is not None else ("", "no answer")
+        code = error_code(status, dataverse_code).value
+        for change, request in zip(group, sent, strict=True):
+            is_culprit = failing is not None and failing.content_id == request.content_id
+            message = (
+                f"{dataverse_code}: {reason}"
+                if is_culprit
+                else f"Not applied: a write in the same change set failed ({dataverse_code}: {reason})"
+            )
+            result.errors.append(
+                RecordError(change.entity, change.record_id, change.operation, code, message)
+            )
+        return False
+
+    def _restore(self, group: list[QueuedChange], metadata: dict[str, EntityInfo]) -> None:
+        """Put the records a failed change set touched back as the server holds them."""
+        created = {c.record_id for c in group if c.operation == "create"}
+        for change in group:
+            if change.record_id in created:
+                self.store.remove(change.entity, change.record_id)
+                self.store.remove(ACTIVITY_POINTER, change.record_id)
+                continue
+            record_id = self.store.server_id(change.record_id)
+            touched = [change.entity]
+            if change.entity in ACTIVITY_TYPES and ACTIVITY_POINTER in self.catalog.entities:
+                touched.append(ACTIVITY_POINTER)
+            for entity in touched:
+                info = metadata[entity]
+                row = self.api.retrieve(info.entity_set, record_id)
+                if row is None:
+                    self.store.remove(entity, record_id)
+                else:
+                    record = records.from_server(row)
+                    self.store.put(entity, str(record[info.primary_id]), record)
+
+    # --- download ------------------------------------------------------------------------------
+
+    def download(self, result: SyncResult) -> None:
+        metadata = self.metadata()
+        for entity in self.catalog.entities:
+            info = metadata.get(entity)
+            if info is None:
+                continue
+            link = self.store.delta_link(entity)
+            try:
+                page = self.api.follow(link) if link else self._fresh(info)
+            except WebApiError as error:
+                if error.code != EXPIRED_TOKEN:
+                    raise
+                page = self._fresh(info)
+            downloaded = removed = 0
+            while True:
+                for item in page.get("value", []):
+                    if "$deletedEntity" in str(item.get("@odata.context", "")):
+                        removed += self.store.remove(entity, str(item["id"]).lower())
+                    else:
+                        record = records.from_server(item)
+                        self.store.put(entity, str(record[info.primary_id]).lower(), record)
+                        downloaded += 1
+                if "@odata.nextLink" in page:
+                    page = self.api.follow(page["@odata.nextLink"])
+                    continue
+                self.store.set_delta_link(entity, page.get("@odata.deltaLink"))
+                break
+            result.downloaded[entity] = downloaded
+            result.removed[entity] = removed
+
+    def _fresh(self, info: EntityInfo) -> dict[str, Any]:
+        """An initial change-tracking query; the device's copy of the entity starts over."""
+        self.store.clear(info.logical_name)
+        return self.api.track_changes(info.entity_set)

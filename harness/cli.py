@@ -1,0 +1,222 @@
+"""``offline-conformance``: the harness's command line. ``smoke`` checks a client speaks the protocol.
+
+``offline-conformance smoke --client <spec>`` is bowtie's smoke idea: before running a suite
+against a client, see whether it speaks the driver protocol at all. It shakes hands, then sends
+every command twice, with no server configured:
+
+- a minimal valid request, answered by a valid result or ``not_configured``;
+- a malformed one (a required property dropped, or an unknown one added), answered by
+  ``invalid_request``;
+
+plus an unknown command (``unsupported_command``). Every reply is validated against the schema.
+It prints one row per command and exits 0 when the client speaks the protocol, 1 when any check
+failed, 2 when the client could not be started or the handshake failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any, TextIO
+
+from harness.adapters import DEFAULT_TIMEOUT, start_client
+from harness.errors import ClientError, ErrorCode
+from harness.protocol.messages import (
+    AvailableCommands,
+    Command,
+    Configure,
+    ConvertToCase,
+    Create,
+    Delete,
+    Disqualify,
+    GoOffline,
+    GoOnline,
+    Handshake,
+    LocalRecords,
+    Qualify,
+    Query,
+    Retrieve,
+    Shutdown,
+    Sync,
+    Update,
+)
+from harness.protocol.registry import BASE_URI, command_names, load_schemas
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from harness.adapters import Connection
+
+__all__ = ["SMOKE_REQUESTS", "Check", "SmokeRow", "Verdict", "main", "malformed", "run_smoke"]
+
+JSONObject = dict[str, Any]
+
+_RECORD = "00000000-0000-0000-0000-00000000c0de"
+_UNKNOWN_COMMAND = "no_such_command"
+
+# One minimal valid request per command, in the order they are sent: configure late (everything
+# before it meets an unconfigured client), shutdown last.
+SMOKE_REQUESTS: dict[str, Command[Any]] = {
+    "handshake": Handshake(),
+    "sync": Sync(),
+    "go_offline": GoOffline(),
+    "go_online": GoOnline(),
+    "create": Create(entity="account", values={"name": "smoke"}),
+    "retrieve": Retrieve(entity="account", record_id=_RECORD),
+    "update": Update(entity="account", record_id=_RECORD, values={"name": "smoke"}),
+    "delete": Delete(entity="account", record_id=_RECORD),
+    "query": Query(entity="account"),
+    "qualify": Qualify(record_id=_RECORD),
+    "disqualify": Disqualify(record_id=_RECORD, status=4),
+    "convert_to_case": ConvertToCase(entity="appointment", record_id=_RECORD),
+    "available_commands": AvailableCommands(entity="account", context="grid"),
+    "local_records": LocalRecords(entity="account"),
+    "configure": Configure(server_url="http://127.0.0.1:9/api/data/v9.2/", token="smoke"),
+    "shutdown": Shutdown(),
+}
+
+
+class Verdict(Enum):
+    """How one check went: OK, WARN (speaks the protocol, odd answer), FAIL (does not)."""
+
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "FAIL"
+
+
+@dataclass(frozen=True)
+class Check:
+    verdict: Verdict
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.verdict.value} ({self.detail})" if self.detail else self.verdict.value
+
+
+@dataclass(frozen=True)
+class SmokeRow:
+    """The two checks of one command (the handshake's valid check is the handshake itself)."""
+
+    cmd: str
+    valid: Check
+    malformed: Check
+
+
+def malformed(request: JSONObject) -> JSONObject:
+    """``request`` broken on purpose: its first required property dropped, or an unknown one added."""
+    schema = load_schemas().get(f"{BASE_URI}commands/{request['cmd']}.json")
+    required = [name for name in (schema or {}).get("required", []) if name not in ("cmd", "id")]
+    broken = dict(request)
+    if required:
+        del broken[required[0]]
+    else:
+        broken["unexpected_property"] = True
+    return broken
+
+
+def _exchange(connection: Connection, request: JSONObject) -> JSONObject | ClientError:
+    try:
+        return connection.request(request)
+    except ClientError as exc:
+        return exc
+
+
+def _judge_valid(reply: JSONObject | ClientError) -> Check:
+    if isinstance(reply, ClientError):
+        return Check(Verdict.FAIL, reply.message.splitlines()[0])
+    if "result" in reply:
+        return Check(Verdict.OK, "result")
+    code = reply["error"]["code"]
+    if code == ErrorCode.NOT_CONFIGURED:
+        return Check(Verdict.OK, code)
+    return Check(Verdict.WARN, f"unexpected {code}")
+
+
+def _judge_error(reply: JSONObject | ClientError, expected: ErrorCode) -> Check:
+    if isinstance(reply, ClientError):
+        return Check(Verdict.FAIL, reply.message.splitlines()[0])
+    if "result" in reply:
+        return Check(Verdict.FAIL, f"accepted it; expected {expected.value}")
+    code = reply["error"]["code"]
+    if code == expected:
+        return Check(Verdict.OK, code)
+    return Check(Verdict.FAIL, f"{code}; expected {expected.value}")
+
+
+def run_smoke(connection: Connection) -> list[SmokeRow]:
+    """The smoke checks on a connection whose handshake already succeeded."""
+    ids = iter(range(1, 10_000))
+    rows: list[SmokeRow] = []
+    for cmd, command in SMOKE_REQUESTS.items():
+        broken = _judge_error(
+            _exchange(connection, malformed(command.to_request(next(ids)))), ErrorCode.INVALID_REQUEST
+        )
+        if cmd == "handshake":
+            valid = Check(Verdict.OK, "before the others")
+        else:
+            valid = _judge_valid(_exchange(connection, command.to_request(next(ids))))
+        rows.append(SmokeRow(cmd, valid, broken))
+        if cmd == "local_records":
+            unknown = _exchange(connection, {"cmd": _UNKNOWN_COMMAND, "id": next(ids)})
+            unsupported = _judge_error(unknown, ErrorCode.UNSUPPORTED_COMMAND)
+            rows.append(SmokeRow(_UNKNOWN_COMMAND, Check(Verdict.OK, "n/a"), unsupported))
+    missing = set(command_names()) - set(SMOKE_REQUESTS)
+    absent = Check(Verdict.FAIL, "no smoke request")
+    rows += [SmokeRow(cmd, absent, absent) for cmd in sorted(missing)]
+    return rows
+
+
+def render(rows: Sequence[SmokeRow], out: TextIO) -> None:
+    """The per-command table."""
+    width = max(len(row.cmd) for row in rows) + 2
+    valid_width = max(len("valid request"), *(len(str(row.valid)) for row in rows)) + 2
+    out.write(f"{'command':<{width}}{'valid request':<{valid_width}}malformed request\n")
+    for row in rows:
+        out.write(f"{row.cmd:<{width}}{row.valid!s:<{valid_width}}{row.malformed!s}\n")
+
+
+def smoke(spec: str, timeout: float, out: TextIO) -> int:
+    try:
+        session = start_client(spec, timeout=timeout)
+    except ClientError as exc:
+        out.write(f"{spec}: the client did not start ({exc.kind}):\n{exc.message}\n")
+        return 2
+    out.write(f"client: {session.client_name} via {spec}\n\n")
+    try:
+        rows = run_smoke(session.connection)
+    finally:
+        session.connection.close()  # shutdown was the last smoke request
+    render(rows, out)
+    failed = [row.cmd for row in rows if Verdict.FAIL in (row.valid.verdict, row.malformed.verdict)]
+    if failed:
+        out.write(f"\n{spec} does not speak the protocol: {', '.join(failed)} failed\n")
+        return 1
+    out.write(f"\n{session.client_name} speaks protocol v1\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="offline-conformance", description=__doc__.splitlines()[0])
+    subcommands = parser.add_subparsers(dest="subcommand", required=True)
+    smoke_parser = subcommands.add_parser("smoke", help="check that a client speaks the driver protocol")
+    smoke_parser.add_argument(
+        "--client", required=True, help="inprocess:<module>:<attribute> or process:<command line>"
+    )
+    smoke_parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait for each reply"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``offline-conformance`` console script."""
+    args = build_parser().parse_args(argv)
+    if args.subcommand == "smoke":
+        return smoke(args.client, args.timeout, sys.stdout)
+    return 2  # unreachable: argparse requires a known subcommand
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,358 @@
+"""Typed Python messages mirroring the protocol schema: one frozen dataclass per command.
+
+A step builds a command (``Create(entity="account", values={...})``), an adapter sends
+``command.to_request(id)``, and ``command.from_response(reply)`` gives back a typed result. Both
+directions are validated against the command's schema file (whose ``$id`` each class writes out),
+so a message that breaks the protocol is one ``ProtocolError`` whichever side got it wrong, and a
+typed error reply is one ``ClientCommandError``. ``tests/harness/test_messages.py`` pins every class
+to its schema so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar, Generic, TypeVar
+
+from harness.errors import ClientCommandError, ErrorCode, ProtocolError
+from harness.protocol.registry import PROTOCOL_VERSION, validate, validator
+
+__all__ = [
+    "COMMANDS",
+    "AvailableCommands",
+    "Command",
+    "CommandsOffered",
+    "Configure",
+    "ConvertToCase",
+    "Create",
+    "Created",
+    "Delete",
+    "Disqualify",
+    "Done",
+    "GoOffline",
+    "GoOnline",
+    "Handshake",
+    "HandshakeResult",
+    "Implementation",
+    "JSONObject",
+    "LocalRecords",
+    "Qualify",
+    "QualifyResult",
+    "Query",
+    "RecordError",
+    "Records",
+    "RequestId",
+    "Retrieve",
+    "Retrieved",
+    "Shutdown",
+    "Sync",
+    "SyncResult",
+    "Update",
+]
+
+JSONObject = dict[str, Any]
+RequestId = int | str
+ResultT = TypeVar("ResultT")
+
+_SCHEMA = "https://offline-conformance.invalid/protocol/v1/commands/"
+
+
+# -- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Done:
+    """The empty result of a command that only acknowledges (configure, go_offline, ...)."""
+
+
+@dataclass(frozen=True)
+class Implementation:
+    """Who the client is, as it said in the handshake."""
+
+    name: str
+    version: str
+    language: str
+
+
+@dataclass(frozen=True)
+class HandshakeResult:
+    protocol_version: int
+    implementation: Implementation
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """A queued write the server refused during sync."""
+
+    entity: str
+    record_id: str
+    operation: str
+    code: ErrorCode
+    message: str
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    uploaded: int
+    downloaded: int
+    errors: tuple[RecordError, ...]
+
+
+@dataclass(frozen=True)
+class Created:
+    """The id of a record a command created (``create``, ``convert_to_case``)."""
+
+    record_id: str
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    record: JSONObject
+
+
+@dataclass(frozen=True)
+class Records:
+    """Records a command listed (``query``, ``local_records``)."""
+
+    records: tuple[JSONObject, ...]
+
+
+@dataclass(frozen=True)
+class QualifyResult:
+    account_id: str | None
+    contact_id: str | None
+    opportunity_id: str | None
+
+
+@dataclass(frozen=True)
+class CommandsOffered:
+    commands: frozenset[str]
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+class Command(Generic[ResultT]):
+    """Base of the command dataclasses: fields are the request's properties besides cmd and id."""
+
+    cmd: ClassVar[str]
+    schema_id: ClassVar[str]
+
+    def params(self) -> JSONObject:
+        """The request's own properties; a field left at ``None`` is an omitted optional one."""
+        values = {field.name: getattr(self, field.name) for field in fields(self)}  # type: ignore[arg-type]
+        return {name: value for name, value in values.items() if value is not None}
+
+    def to_request(self, request_id: RequestId) -> JSONObject:
+        """The request as sent, validated first so the harness never sends a malformed one."""
+        message: JSONObject = {"cmd": self.cmd, "id": request_id, **self.params()}
+        validate(validator(self.schema_id), message, f"the {self.cmd!r} request")
+        return message
+
+    def from_response(self, response: object, request_id: RequestId | None = None) -> ResultT:
+        """The typed result; ``ClientCommandError`` for a typed error, ``ProtocolError`` otherwise."""
+        validate(validator(self.schema_id + "#response"), response, f"the reply to {self.cmd!r}")
+        assert isinstance(response, dict)  # the schema requires an object
+        if request_id is not None and response["id"] != request_id:
+            raise ProtocolError(
+                f"the reply to {self.cmd!r} echoes id {response['id']!r}, the request had {request_id!r}"
+            )
+        if "error" in response:
+            error = response["error"]
+            raise ClientCommandError(self.cmd, ErrorCode(error["code"]), error["message"])
+        return self.build_result(response["result"])
+
+    def build_result(self, result: JSONObject) -> ResultT:
+        """Turn a schema-valid ``result`` object into the typed result."""
+        raise NotImplementedError
+
+
+class _Acknowledged(Command[Done]):
+    def build_result(self, result: JSONObject) -> Done:
+        return Done()
+
+
+class _Creating(Command[Created]):
+    def build_result(self, result: JSONObject) -> Created:
+        return Created(record_id=result["record_id"])
+
+
+class _Listing(Command[Records]):
+    def build_result(self, result: JSONObject) -> Records:
+        return Records(records=tuple(result["records"]))
+
+
+@dataclass(frozen=True)
+class Handshake(Command[HandshakeResult]):
+    cmd = "handshake"
+    schema_id = _SCHEMA + "handshake.json"
+    protocol_version: int = PROTOCOL_VERSION
+
+    def build_result(self, result: JSONObject) -> HandshakeResult:
+        return HandshakeResult(
+            protocol_version=result["protocol_version"],
+            implementation=Implementation(**result["implementation"]),
+        )
+
+
+@dataclass(frozen=True)
+class Configure(_Acknowledged):
+    cmd = "configure"
+    schema_id = _SCHEMA + "configure.json"
+    server_url: str
+    token: str
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Sync(Command[SyncResult]):
+    cmd = "sync"
+    schema_id = _SCHEMA + "sync.json"
+
+    def build_result(self, result: JSONObject) -> SyncResult:
+        errors = tuple(
+            RecordError(
+                entity=error["entity"],
+                record_id=error["record_id"],
+                operation=error["operation"],
+                code=ErrorCode(error["code"]),
+                message=error["message"],
+            )
+            for error in result["errors"]
+        )
+        return SyncResult(uploaded=result["uploaded"], downloaded=result["downloaded"], errors=errors)
+
+
+@dataclass(frozen=True)
+class GoOffline(_Acknowledged):
+    cmd = "go_offline"
+    schema_id = _SCHEMA + "go_offline.json"
+
+
+@dataclass(frozen=True)
+class GoOnline(_Acknowledged):
+    cmd = "go_online"
+    schema_id = _SCHEMA + "go_online.json"
+
+
+@dataclass(frozen=True)
+class Create(_Creating):
+    cmd = "create"
+    schema_id = _SCHEMA + "create.json"
+    entity: str
+    values: JSONObject
+
+
+@dataclass(frozen=True)
+class Retrieve(Command[Retrieved]):
+    cmd = "retrieve"
+    schema_id = _SCHEMA + "retrieve.json"
+    entity: str
+    record_id: str
+    columns: list[str] | None = None
+
+    def build_result(self, result: JSONObject) -> Retrieved:
+        return Retrieved(record=result["record"])
+
+
+@dataclass(frozen=True)
+class Update(_Acknowledged):
+    cmd = "update"
+    schema_id = _SCHEMA + "update.json"
+    entity: str
+    record_id: str
+    values: JSONObject
+
+
+@dataclass(frozen=True)
+class Delete(_Acknowledged):
+    cmd = "delete"
+    schema_id = _SCHEMA + "delete.json"
+    entity: str
+    record_id: str
+
+
+@dataclass(frozen=True)
+class Query(_Listing):
+    cmd = "query"
+    schema_id = _SCHEMA + "query.json"
+    entity: str
+    filter: JSONObject | None = None
+    columns: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class Qualify(Command[QualifyResult]):
+    cmd = "qualify"
+    schema_id = _SCHEMA + "qualify.json"
+    record_id: str
+    create_account: bool | None = None
+    create_contact: bool | None = None
+    create_opportunity: bool | None = None
+
+    def build_result(self, result: JSONObject) -> QualifyResult:
+        return QualifyResult(
+            account_id=result["account_id"],
+            contact_id=result["contact_id"],
+            opportunity_id=result["opportunity_id"],
+        )
+
+
+@dataclass(frozen=True)
+class Disqualify(_Acknowledged):
+    cmd = "disqualify"
+    schema_id = _SCHEMA + "disqualify.json"
+    record_id: str
+    status: int
+
+
+@dataclass(frozen=True)
+class ConvertToCase(_Creating):
+    cmd = "convert_to_case"
+    schema_id = _SCHEMA + "convert_to_case.json"
+    entity: str
+    record_id: str
+
+
+@dataclass(frozen=True)
+class AvailableCommands(Command[CommandsOffered]):
+    cmd = "available_commands"
+    schema_id = _SCHEMA + "available_commands.json"
+    entity: str
+    context: str
+    record_id: str | None = None
+
+    def build_result(self, result: JSONObject) -> CommandsOffered:
+        return CommandsOffered(commands=frozenset(result["commands"]))
+
+
+@dataclass(frozen=True)
+class LocalRecords(_Listing):
+    cmd = "local_records"
+    schema_id = _SCHEMA + "local_records.json"
+    entity: str
+
+
+@dataclass(frozen=True)
+class Shutdown(_Acknowledged):
+    cmd = "shutdown"
+    schema_id = _SCHEMA + "shutdown.json"
+
+
+COMMANDS: dict[str, type[Command[Any]]] = {
+    "handshake": Handshake,
+    "configure": Configure,
+    "sync": Sync,
+    "go_offline": GoOffline,
+    "go_online": GoOnline,
+    "create": Create,
+    "retrieve": Retrieve,
+    "update": Update,
+    "delete": Delete,
+    "query": Query,
+    "qualify": Qualify,
+    "disqualify": Disqualify,
+    "convert_to_case": ConvertToCase,
+    "available_commands": AvailableCommands,
+    "local_records": LocalRecords,
+    "shutdown": Shutdown,
+}

@@ -1,0 +1,99 @@
+"""The write check: privileges and access on every create, update, delete and assign.
+
+Dataverse checks the privilege first (does any role grant ``prv<Verb><Table>`` at some depth?)
+and then access (does that depth, or a share, reach this row?). Setting a lookup also needs
+Append on the row's table and AppendTo on the target's. Refusing raises before the store writes,
+and the request's transaction (or the ``$batch`` change set) rolls back everything before it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mock_server.errors import Forbidden
+from mock_server.schema import Entity
+from mock_server.security.access import Access, entity_named
+
+if TYPE_CHECKING:
+    from mock_server.store.records import Writer
+
+Row = dict[str, Any]
+# Columns the platform fills in; setting them is not an Append.
+_SYSTEM_LOOKUPS = {"ownerid", "owninguser", "owningteam", "owningbusinessunit", "createdby", "modifiedby"}
+
+
+class AttributePermissionDenied(Forbidden):
+    """AttributePrivilegeCreateIsMissing / AttributePermissionUpdateIsMissingDuringUpdate."""
+
+    def __init__(self, user_id: str, entity: Entity, column: str, verb: str) -> None:
+        name = (
+            "AttributePrivilegeCreateIsMissing"
+            if verb == "Create"
+            else ("AttributePermissionUpdateIsMissingDuringUpdate")
+        )
+        super().__init__(
+            f"{name}: the user {user_id} does not have {verb.lower()} permission on the secured column "
+            f"'{column}' of entity '{entity.logical_name}'. A field security profile must allow it."
+        )
+
+
+def check_write(writer: Writer, entity: Entity, operation: str, current: Row | None, new: Row) -> None:
+    access = writer.caller.policy
+    if not isinstance(access, Access):
+        return
+    conn = writer.conn
+    if operation == "create":
+        access.check(conn, entity, new, "Create")
+    elif operation == "delete":
+        access.check(conn, entity, new, "Delete")
+        return
+    else:
+        assert current is not None
+        access.check(conn, entity, current, "Write")
+        if new.get("ownerid") != current.get("ownerid"):
+            access.check(conn, entity, current, "Assign")
+    _check_appends(access, entity, current or {}, new)
+    _check_secured(access, entity, current, new)
+
+
+def _check_secured(access: Access, entity: Entity, current: Row | None, new: Row) -> None:
+    """Field security: a secured value may be set only where a profile allows it."""
+    verb = "Create" if current is None else "Update"
+    for attribute in entity.attributes:
+        if not attribute.is_secured:
+            continue
+        name = attribute.logical_name
+        changed = new.get(name) is not None if current is None else new.get(name) != current.get(name)
+        if changed and not access.may_set(entity, name, verb):
+            raise AttributePermissionDenied(access.user_id, entity, name, verb)
+
+
+def _check_appends(access: Access, entity: Entity, current: Row, new: Row) -> None:
+    for attribute in entity.lookups:
+        name = attribute.logical_name
+        if name in _SYSTEM_LOOKUPS or new.get(name) is None or new.get(name) == current.get(name):
+            continue
+        access.require(entity, "Append")
+        target = new.get(attribute.target_column) if attribute.is_polymorphic else None
+        access.require(entity_named(target or attribute.targets[0].entity), "AppendTo")
+
+
+# N:N links that change someone's access, and the privileges linking or unlinking them takes.
+GUARDED_LINKS = {
+    "systemuserroles_association": (("role", "Assign"), ("systemuser", "Write")),
+    "teamroles_association": (("role", "Assign"), ("team", "Write")),
+    "systemuserprofiles_association": (("fieldsecurityprofile", "Write"), ("systemuser", "Write")),
+    "teamprofiles_association": (("fieldsecurityprofile", "Write"), ("team", "Write")),
+}
+
+
+def check_links(writer: Writer) -> None:
+    """Refuse a request that linked or unlinked roles or field security profiles without the
+    privileges to: N:N links have no write check of their own, so this runs once the request is
+    done, inside its transaction, and raising rolls the whole request back."""
+    access = writer.caller.policy
+    if not isinstance(access, Access):
+        return
+    for relationship in sorted(writer.touched & GUARDED_LINKS.keys()):
+        for entity, verb in GUARDED_LINKS[relationship]:
+            access.require(entity_named(entity), verb)
