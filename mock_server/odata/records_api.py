@@ -241,8 +241,13 @@ def delete(call: Call, entity: Entity, segment: Segment) -> Response:
 
 
 def property_value(call: Call, entity: Entity, segment: Segment, name: str, raw: bool) -> Response:
-    row = records.require_row(call.conn, entity, call.record_id(entity, segment))
+    row_id = call.record_id(entity, segment)
     attribute = resolve_property(entity, name)
+    # read through the query path, so row and column security apply as to any other read
+    fetched = query.fetch_by_ids(call.conn, QueryPlan(entity, select=(attribute,)), [row_id], call.caller)
+    if not fetched:
+        raise RecordNotFound(entity.logical_name, row_id)
+    row = fetched[0].row
     value = wire_value(attribute, row[attribute.logical_name])
     if value is None:
         return Response(status_code=204, headers={"OData-Version": "4.0"})

@@ -41,6 +41,9 @@ def test_secured_columns_read_as_null_without_a_profile(client: TestClient, org:
     assert everything["mobilephone"] is None and everything["lastname"] == "Secret"
     admin = client.get(f"{API}/contacts({contact})?$select=mobilephone").json()
     assert admin["mobilephone"] == "+1 555 0100"
+    # a single-property read is a read like any other
+    assert client.get(f"{API}/contacts({contact})/mobilephone", headers=user.headers).status_code == 204
+    assert client.get(f"{API}/contacts({contact})/mobilephone").json()["value"] == "+1 555 0100"
 
 
 def test_writes_to_secured_columns_need_the_permission(client: TestClient, org: Org) -> None:

@@ -79,6 +79,9 @@ def test_count_retrieve_and_expand_follow_the_same_rows(client: TestClient, org:
     assert client.get(f"{API}/accounts({rows['in A']})", headers=headers).status_code == 200
     hidden = client.get(f"{API}/accounts({rows['in B']})", headers=headers)
     assert hidden.status_code == 403 and hidden.json()["error"]["code"] == "0x80040220"
+    for path in ("name", "name/$value"):
+        assert client.get(f"{API}/accounts({rows['in B']})/{path}", headers=headers).status_code == 403
+    assert client.get(f"{API}/accounts({rows['in A']})/name/$value", headers=headers).status_code == 200
     missing = client.get(f"{API}/accounts(00000000-0000-0000-0000-000000000009)", headers=headers)
     assert missing.status_code == 404
     # A contact the reader may see, whose account the reader may not: the expansion is left out.
