@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, FromClause, Select, Table, and_
+from sqlalchemy import ColumnElement, FromClause, Select, Table, and_, null
+from sqlalchemy.sql.util import ClauseAdapter
 
 from mock_server.odata.filter import FilterScope, compile_filter
 from mock_server.odata.plan import LinkPlan, OrderItem, QueryPlan, walk_links
-from mock_server.schema import Attribute, Entity
+from mock_server.schema import Attribute, Entity, schema
 from mock_server.store.tables import tables
 
 Row = dict[str, Any]
@@ -74,11 +75,22 @@ def linked_columns(plan: QueryPlan) -> tuple[LinkedColumn, ...]:
     return tuple(found)
 
 
-def join_links(plan: QueryPlan, root: FromClause, scope: FilterScope) -> Joined:
-    """The root table joined with every link of ``plan``; ``scope`` is the root's filter scope."""
+class LinkPolicy(Protocol):
+    """What the caller may see of a linked entity (``store.query.Caller`` provides it)."""
+
+    def restriction(self, entity: Entity) -> ColumnElement[bool] | None: ...
+
+    def hidden(self, entity: Entity) -> frozenset[str]: ...
+
+
+def join_links(plan: QueryPlan, root: FromClause, scope: FilterScope, policy: LinkPolicy) -> Joined:
+    """The root table joined with every link of ``plan``; ``scope`` is the root's filter scope.
+    A linked row the caller may not read does not join (so an outer link shows nothing and an
+    inner link drops the row), and linked columns the caller may not read come back null."""
     links = walk_links(plan.links)
     aliased = {link.alias: table_of(link.entity).alias(f"_l{i}") for i, link in enumerate(links)}
     variables: Variables = tuple((link.alias, link.entity, aliased[link.alias]) for link in links)
+    entities = {link.alias: link.entity for link in links}
 
     def attach(parent: FromClause, link: LinkPlan) -> tuple[FromClause, ColumnElement[bool]]:
         table = aliased[link.alias]
@@ -87,6 +99,10 @@ def join_links(plan: QueryPlan, root: FromClause, scope: FilterScope) -> Joined:
             subtree, on = attach(table, child)
             joined = joined.join(subtree, on, isouter=child.outer)
         on = table.c[link.from_attribute.logical_name] == parent.c[link.to_attribute.logical_name]
+        # intersect tables of N:N links are not entities with security of their own
+        restriction = policy.restriction(link.entity) if schema().entity(link.entity.logical_name) else None
+        if restriction is not None:  # written against the entity's table: move it onto the alias
+            on = and_(on, ClauseAdapter(table).traverse(restriction))
         if link.filter is not None:
             inner = replace(scope, entity=link.entity, table=table, variables=variables)
             on = and_(on, compile_filter(link.filter, inner))
@@ -99,7 +115,11 @@ def join_links(plan: QueryPlan, root: FromClause, scope: FilterScope) -> Joined:
     columns: list[ColumnElement[Any]] = []
     for column in linked_columns(plan):
         table = aliased[column.alias]
-        columns.append(table.c[column.attribute.logical_name].label(column.label))
+        entity = entities[column.alias]
+        if schema().entity(entity.logical_name) and column.attribute.logical_name in policy.hidden(entity):
+            columns.append(null().label(column.label))
+        else:
+            columns.append(table.c[column.attribute.logical_name].label(column.label))
         if column.target_label is not None:
             columns.append(table.c[column.attribute.target_column].label(column.target_label))
     order = [_order(aliased[link.alias], item) for link in links for item in link.order_by]

@@ -198,7 +198,7 @@ def build_select(plan: QueryPlan, caller: Caller) -> Select[Any]:
     table = tables()[plan.entity.logical_name]
     columns = _columns(plan)
     stmt = _select(plan.entity.logical_name, columns, caller.hidden(plan.entity) & columns)
-    joined = join_links(plan, table, _scope(plan.entity, caller)) if plan.links else None
+    joined = join_links(plan, table, _scope(plan.entity, caller), caller) if plan.links else None
     if joined is not None:
         stmt = joined.extend(stmt)
     if plan.distinct:

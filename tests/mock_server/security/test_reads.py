@@ -120,6 +120,34 @@ def test_fetchxml_is_restricted(client: TestClient, org: Org) -> None:
     assert names(client, f"{API}/accounts?fetchXml={fetch}", headers) == {"mine", "in A", "in A1"}
 
 
+def test_fetchxml_links_join_only_readable_rows(client: TestClient, org: Org) -> None:
+    rows = _rows(org)
+    reader_id, headers = _reader(org, LOCAL)
+    for name, account in (("sees parent", rows["in A"]), ("hidden parent", rows["in B"])):
+        org.create(
+            "contacts",
+            {
+                "lastname": name,
+                "ownerid@odata.bind": f"/systemusers({reader_id})",
+                "parentcustomerid_account@odata.bind": f"/accounts({account})",
+            },
+        )
+    link = (
+        "<link-entity name='account' from='accountid' to='parentcustomerid' link-type='{kind}' alias='a'>"
+        "<attribute name='name'/></link-entity>"
+    )
+    fetch = "<fetch><entity name='contact'><attribute name='lastname'/>{link}</entity></fetch>"
+    outer = client.get(
+        f"{API}/contacts?fetchXml={fetch.format(link=link.format(kind='outer'))}", headers=headers
+    )
+    by_name = {r["lastname"]: r.get("a.name") for r in outer.json()["value"]}
+    assert by_name == {"sees parent": "in A", "hidden parent": None}
+    inner = client.get(
+        f"{API}/contacts?fetchXml={fetch.format(link=link.format(kind='inner'))}", headers=headers
+    )
+    assert [r["lastname"] for r in inner.json()["value"]] == ["sees parent"]
+
+
 def test_admin_queries_carry_no_security_predicate(client: TestClient) -> None:
     from mock_server.seed import ADMIN_USER_ID
 
