@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from harness.errors import ErrorCode  # the protocol's error codes, one list for harness and client
+
 
 class Command(StrEnum):
     """The entity commands the offline table rules on, named as ``available_commands`` lists them
@@ -26,23 +28,6 @@ class Command(StrEnum):
     QUALIFY = "qualify"
     DISQUALIFY = "disqualify"
     CONVERT_TO_CASE = "convert_to_case"
-
-
-class ErrorCode(StrEnum):
-    """The error codes of the driver protocol (v1)."""
-
-    NOT_AVAILABLE_OFFLINE = "not_available_offline"
-    COMMAND_NOT_OFFERED = "command_not_offered"
-    READ_ONLY_OFFLINE = "read_only_offline"
-    BUSINESS_RULE_ERROR = "business_rule_error"
-    PRIVILEGE_DENIED = "privilege_denied"
-    NOT_FOUND = "not_found"
-    INVALID_REQUEST = "invalid_request"
-    NOT_CONFIGURED = "not_configured"
-    OFFLINE = "offline"
-    SYNC_FAILED = "sync_failed"
-    UNSUPPORTED_COMMAND = "unsupported_command"
-    INTERNAL = "internal"
 
 
 class ClientError(Exception):

@@ -24,7 +24,6 @@ from clients.reference.catalog import (
     Catalog,
     ClientError,
     Command,
-    ErrorCode,
     InvalidRequest,
     NotConfigured,
     RecordNotFound,
@@ -33,6 +32,7 @@ from clients.reference.local_store import LocalStore
 from clients.reference.messages import check_request
 from clients.reference.sync import SyncEngine, SyncResult
 from clients.reference.webapi import EntityInfo, WebApi
+from harness.errors import ErrorCode
 
 PROTOCOL_VERSION = 1
 VERSION = "0.1.0"

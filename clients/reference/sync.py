@@ -20,9 +20,10 @@ from typing import Any
 import httpx
 
 from clients.reference import records
-from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError, ErrorCode
+from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError
 from clients.reference.local_store import LocalStore, QueuedChange
 from clients.reference.webapi import BatchRequest, BatchResponse, EntityInfo, WebApi, WebApiError
+from harness.errors import ErrorCode
 
 MAX_BATCH = 1000
 EXPIRED_TOKEN = "0x80044352"

@@ -9,7 +9,6 @@ def test_exported_members() -> None:
     assert sorted(clients.reference.__all__) == [
         "Catalog",
         "Command",
-        "ErrorCode",
         "OFFLINE_COMMANDS",
         "ReferenceClient",
     ]
