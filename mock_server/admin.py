@@ -57,9 +57,9 @@ def _whole(body: dict[str, Any], name: str, default: int, lo: int, hi: int) -> i
 
 
 async def reset(request: Request) -> Response:
-    """POST /_mock/reset: rebuild the data from the seed in use, as if freshly started."""
+    """POST /_mock/reset: back to a fresh start on the seed in use (``MockState.reset``)."""
     state = _state(request)
-    counts = state.reseed(state.seed, state.scale)
+    counts = state.reset()
     return JSONResponse({"seed": state.seed, "scale": state.scale, "rows": counts})
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -94,6 +95,8 @@ class MockState:
     # A user's business unit, teams and security access, read once and kept until a write
     # touches any of them (IDENTITY_SOURCES).
     identities: dict[str, tuple[str, tuple[str, ...], security.Access]] = field(default_factory=dict)
+    # The database as ``reset`` first seeded it: (seed, scale, copy, row counts).
+    fresh: tuple[int, int, sqlite3.Connection, dict[str, int]] | None = None
 
     def __post_init__(self) -> None:
         self.protection = ServiceProtection(self.settings.protection, self.clock)
@@ -105,6 +108,24 @@ class MockState:
         with self.db.transaction() as conn:
             self.db.set_state(conn, "clock", self.clock.now().isoformat())
         return counts
+
+    def reset(self) -> dict[str, int]:
+        """Back to a fresh start on the seed and scale in use: the clock at its start, no faults,
+        an empty request log, fresh protection windows, and the seeded data. The first reset
+        seeds and keeps a copy; later ones restore the copy, which is much faster."""
+        self.clock.set(self.settings.clock_start)
+        self.faults.clear()
+        self.requests.clear()
+        self.protection.configure(self.protection.limits)
+        self.identities.clear()
+        if self.fresh is not None and self.fresh[:2] == (self.seed, self.scale):
+            self.db.restore(self.fresh[2])
+            return dict(self.fresh[3])
+        counts = self.reseed(self.seed, self.scale)
+        if self.fresh is not None:
+            self.fresh[2].close()
+        self.fresh = (self.seed, self.scale, self.db.snapshot(), counts)
+        return dict(counts)
 
     def save_clock(self) -> None:
         with self.db.transaction() as conn:

@@ -136,3 +136,22 @@ def test_admin_seed_reset_clock_and_request_log(client: TestClient) -> None:
     client.get(f"{API}/accounts?$top=1")
     logged = client.get("/_mock/requests").json()["requests"]
     assert [(r["method"], r["path"], r["status"]) for r in logged] == [("GET", f"{API}/accounts", 200)]
+
+
+def test_reset_brings_back_a_fresh_start(client: TestClient) -> None:
+    """Data, clock, faults and the request log all return to how a fresh mock starts; the
+    second reset restores the copy the first one kept and gives the same answers."""
+    fresh_clock = client.get("/_mock/clock").json()
+    first = client.post("/_mock/reset").json()
+    accounts = client.get(f"{API}/accounts?$select=name,modifiedon&$orderby=name").json()["value"]
+    client.post(f"{API}/accounts", json={"name": "Temporary"})
+    client.delete(f"{API}/accounts({accounts[0]['accountid']})")
+    client.post("/_mock/clock", json={"advance": {"days": 3}})
+    client.post("/_mock/faults", json={"kind": "status", "status": 503, "count": 5})
+    again = client.post("/_mock/reset").json()
+    assert again == first
+    assert client.get("/_mock/clock").json() == fresh_clock
+    assert client.get("/_mock/faults").json() == {"faults": []}
+    logged = [r["path"] for r in client.get("/_mock/requests").json()["requests"]]
+    assert logged == ["/_mock/reset", "/_mock/clock", "/_mock/faults"]  # nothing from before
+    assert client.get(f"{API}/accounts?$select=name,modifiedon&$orderby=name").json()["value"] == accounts
