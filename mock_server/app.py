@@ -45,6 +45,7 @@ from mock_server.store.tables import tables
 
 log = logging.getLogger("mock_server")
 WRITE_CHECKS = (*security.WRITE_CHECKS, *logic.WRITE_CHECKS, *offline.WRITE_CHECKS)
+LINK_CHECKS = security.LINK_CHECKS
 MAX_BODY = 32 * 1024 * 1024
 
 
@@ -214,9 +215,8 @@ async def _answer(request: Request) -> Response:
     unit_of_work = state.db.reading() if request.method == "GET" else state.db.transaction()
     with unit_of_work as conn:
         caller = state.caller(conn, headers.get("authorization"))
-        writer = Writer(conn, state.db, state.seed, caller, checks=WRITE_CHECKS)
+        writer = Writer(conn, state.db, state.seed, caller, checks=WRITE_CHECKS, link_checks=LINK_CHECKS)
         response = execute(writer, request.method, url, headers, body)
-        security.check_links(writer)  # raising here rolls the request back
         state.forget_identities(writer.touched)
         return response
 

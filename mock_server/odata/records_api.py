@@ -131,7 +131,7 @@ def _add_link(call: Call, entity: Entity, row_id: str, navigation: Navigation, o
         assert navigation.relationship is not None
         other = navigation.targets[0]
         records.associate(
-            call.writer, navigation.relationship, {entity.logical_name: row_id, other: other_id}
+            call.writer, navigation.relationship, (entity.logical_name, row_id), (other, other_id)
         )
         return
     child = schema().entity(navigation.targets[0])
@@ -349,8 +349,8 @@ def _remove_reference(
         raise BadRequest("Name the record to unlink: '<navigation>(<id>)/$ref' or '$ref?$id=<URL>'.")
     if navigation.kind is NavigationKind.MANY_TO_MANY:
         assert navigation.relationship is not None
-        ids = {entity.logical_name: row_id, other_entity.logical_name: other_id}
-        if not records.disassociate(call.writer, navigation.relationship, ids):
+        target, related = (entity.logical_name, row_id), (other_entity.logical_name, other_id)
+        if not records.disassociate(call.writer, navigation.relationship, target, related):
             raise RecordNotFound(other_entity.logical_name, other_id)
         return
     assert attribute is not None

@@ -5,8 +5,9 @@
 (see ``store/records.py``). ``load_access`` reads a user's effective privileges into an
 ``Access``, which the app hangs on every ``Caller``; ``store/query.py`` asks it for the row
 condition of each read (``Access.restrict``). ``IDENTITY_SOURCES`` are the tables and
-relationships whose writes change someone's access, so the app reloads it; ``check_links``
-refuses linking roles or field security profiles without the privileges to.
+relationships whose writes change someone's access, so the app reloads it; ``LINK_CHECKS`` run
+before every N:N associate and disassociate (Append / AppendTo, or the privileges linking roles
+and field security profiles takes).
 
 Decisions where Dataverse's documentation leaves room:
 
@@ -31,12 +32,13 @@ from __future__ import annotations
 
 from mock_server.odata.operations import Operation
 from mock_server.security.access import Access, load_access
-from mock_server.security.checks import check_links, check_write
+from mock_server.security.checks import check_link, check_write
 from mock_server.security.sharing import OPERATIONS as SHARING
-from mock_server.store.records import WriteCheck
+from mock_server.store.records import LinkCheck, WriteCheck
 
 OPERATIONS: tuple[Operation, ...] = SHARING
 WRITE_CHECKS: tuple[WriteCheck, ...] = (check_write,)
+LINK_CHECKS: tuple[LinkCheck, ...] = (check_link,)
 IDENTITY_SOURCES = frozenset(
     {
         "organization",  # hierarchy security settings
@@ -53,4 +55,4 @@ IDENTITY_SOURCES = frozenset(
     }
 )
 
-__all__ = ["IDENTITY_SOURCES", "OPERATIONS", "WRITE_CHECKS", "Access", "check_links", "load_access"]
+__all__ = ["IDENTITY_SOURCES", "LINK_CHECKS", "OPERATIONS", "WRITE_CHECKS", "Access", "load_access"]

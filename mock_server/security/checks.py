@@ -2,8 +2,10 @@
 
 Dataverse checks the privilege first (does any role grant ``prv<Verb><Table>`` at some depth?)
 and then access (does that depth, or a share, reach this row?). Setting a lookup also needs
-Append on the row's table and AppendTo on the target's. Refusing raises before the store writes,
-and the request's transaction (or the ``$batch`` change set) rolls back everything before it.
+Append on the row's table and AppendTo on the target's; an N:N link needs AppendTo on the record
+the request names and Append on the one it links (``check_link``). Refusing raises before the
+store writes, and the request's transaction (or the ``$batch`` change set) rolls back everything
+before it.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mock_server.errors import Forbidden
-from mock_server.schema import Entity
+from mock_server.schema import Entity, ManyToMany
 from mock_server.security.access import Access, entity_named
+from mock_server.store.records import require_row
 
 if TYPE_CHECKING:
     from mock_server.store.records import Writer
@@ -78,7 +81,8 @@ def _check_appends(access: Access, entity: Entity, current: Row, new: Row) -> No
         access.require(entity_named(target or attribute.targets[0].entity), "AppendTo")
 
 
-# N:N links that change someone's access, and the privileges linking or unlinking them takes.
+# N:N links that change someone's access, and the privileges linking or unlinking them takes
+# (instead of Append and AppendTo).
 GUARDED_LINKS = {
     "systemuserroles_association": (("role", "Assign"), ("systemuser", "Write")),
     "teamroles_association": (("role", "Assign"), ("team", "Write")),
@@ -87,13 +91,24 @@ GUARDED_LINKS = {
 }
 
 
-def check_links(writer: Writer) -> None:
-    """Refuse a request that linked or unlinked roles or field security profiles without the
-    privileges to: N:N links have no write check of their own, so this runs once the request is
-    done, inside its transaction, and raising rolls the whole request back."""
+def check_link(
+    writer: Writer,
+    relationship: ManyToMany,
+    _operation: str,
+    target: tuple[str, str],
+    related: tuple[str, str],
+) -> None:
+    """An N:N associate or disassociate: AppendTo on the record the request names and Append on
+    the record it links, each as a privilege and as access to that row (a share with the right
+    counts). Links of roles and field security profiles take their own privileges instead."""
     access = writer.caller.policy
     if not isinstance(access, Access):
         return
-    for relationship in sorted(writer.touched & GUARDED_LINKS.keys()):
-        for entity, verb in GUARDED_LINKS[relationship]:
-            access.require(entity_named(entity), verb)
+    if relationship.schema_name in GUARDED_LINKS:
+        for name, verb in GUARDED_LINKS[relationship.schema_name]:
+            access.require(entity_named(name), verb)
+        return
+    for (side, row_id), verb in ((target, "AppendTo"), (related, "Append")):
+        entity = entity_named(side)
+        access.require(entity, verb)
+        access.check(writer.conn, entity, require_row(writer.conn, entity, row_id), verb)

@@ -26,6 +26,9 @@ Row = dict[str, Any]
 # Runs before a row is written: (writer, entity, "create" | "update" | "delete", the row as it is
 # (None on create), the row as it will be). Raises a DataverseError to refuse the write.
 WriteCheck = Callable[["Writer", Entity, str, Row | None, Row], None]
+# Runs before an N:N link is added or removed: (writer, relationship, "associate" |
+# "disassociate", the record the request names as (entity, id), the other record as (entity, id)).
+LinkCheck = Callable[["Writer", ManyToMany, str, tuple[str, str], tuple[str, str]], None]
 
 
 @dataclass
@@ -42,10 +45,17 @@ class Writer:
     touched: set[str] = field(default_factory=set)  # entities and N:N relationships written
     last_write: tuple[Entity, str] | None = None
     checks: tuple[WriteCheck, ...] = ()
+    link_checks: tuple[LinkCheck, ...] = ()
 
     def check(self, entity: Entity, operation: str, current: Row | None, new: Row) -> None:
         for check in self.checks:
             check(self, entity, operation, current, new)
+
+    def check_link(
+        self, relationship: ManyToMany, operation: str, target: tuple[str, str], related: tuple[str, str]
+    ) -> None:
+        for check in self.link_checks:
+            check(self, relationship, operation, target, related)
 
     def new_version(self) -> int:
         return self.db.next_versions(self.conn)
@@ -234,29 +244,40 @@ def _delete_tree(writer: Writer, entity: Entity, row_id: str, visited: set[str])
             conn.execute(delete(intersect).where(intersect.c[f"{side}id"] == row_id))
 
 
-def associate(writer: Writer, relationship: ManyToMany, ids: dict[str, str]) -> None:
-    """Link two rows through an N:N relationship; ``ids`` maps each entity to its row id."""
-    conn = writer.conn
-    writer.touched.add(relationship.schema_name)
-    intersect = tables().intersects[relationship.schema_name]
-    values = {
+def _link_ids(relationship: ManyToMany, target: tuple[str, str], related: tuple[str, str]) -> dict[str, str]:
+    ids = dict((target, related))
+    return {
         f"{relationship.entity1}id": ids[relationship.entity1],
         f"{relationship.entity2}id": ids[relationship.entity2],
     }
+
+
+def associate(
+    writer: Writer, relationship: ManyToMany, target: tuple[str, str], related: tuple[str, str]
+) -> None:
+    """Link two rows through an N:N relationship: ``target`` is the record the request names,
+    ``related`` the one it links, each as (entity, id). The link checks run first."""
+    conn = writer.conn
+    writer.check_link(relationship, "associate", target, related)
+    writer.touched.add(relationship.schema_name)
+    intersect = tables().intersects[relationship.schema_name]
+    values = _link_ids(relationship, target, related)
     try:
         conn.execute(insert(intersect).values(values))
     except IntegrityError:
         raise DuplicateRecord("Cannot insert duplicate key.") from None
 
 
-def disassociate(writer: Writer, relationship: ManyToMany, ids: dict[str, str]) -> bool:
+def disassociate(
+    writer: Writer, relationship: ManyToMany, target: tuple[str, str], related: tuple[str, str]
+) -> bool:
+    """Remove an N:N link (as ``associate`` names its records); False when there was none."""
     conn = writer.conn
     writer.touched.add(relationship.schema_name)
     intersect = tables().intersects[relationship.schema_name]
-    result = conn.execute(
-        delete(intersect).where(
-            intersect.c[f"{relationship.entity1}id"] == ids[relationship.entity1],
-            intersect.c[f"{relationship.entity2}id"] == ids[relationship.entity2],
-        )
-    )
+    values = _link_ids(relationship, target, related)
+    if conn.execute(select(intersect).filter_by(**values).limit(1)).first() is None:
+        return False
+    writer.check_link(relationship, "disassociate", target, related)
+    result = conn.execute(delete(intersect).filter_by(**values))
     return bool(result.rowcount)
