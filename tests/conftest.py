@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import ssl
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +12,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from harness.dataverse import launch, stop
 from mock_server.app import Settings, create_app
 from mock_server.auth import DEFAULT_ADMIN_TOKEN
 
@@ -48,46 +47,13 @@ class LiveServer:
 
 def start_server(tmp: Path, *extra: str) -> LiveServer:
     """``mock-dataverse serve`` as a real process over TLS on a free loopback port."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mock_server.cli",
-            "serve",
-            "--port",
-            "0",
-            "--tls-self-signed",
-            "--tls-dir",
-            str(tmp / "tls"),
-            *extra,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if "serving" not in line:
-        process.kill()
-        raise RuntimeError(
-            f"mock-dataverse did not start: {line!r} {process.stderr.read() if process.stderr else ''}"
-        )
-    base_url = line.split("serving ", 1)[1].strip()
+    process, base_url = launch("--tls-self-signed", "--tls-dir", str(tmp / "tls"), *extra)
     origin = base_url.split("/api/data", 1)[0]
     return LiveServer(base_url, origin, tmp / "tls" / "ca.pem", process)
 
 
 def stop_server(server: LiveServer) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
-    for stream in (server.process.stdout, server.process.stderr):
-        if stream is not None:
-            stream.close()
+    stop(server.process)
 
 
 @pytest.fixture(scope="module")

@@ -53,6 +53,10 @@ class CommandNotOffered(ClientError):
     code = ErrorCode.COMMAND_NOT_OFFERED
 
 
+class ReadOnlyOffline(ClientError):
+    code = ErrorCode.READ_ONLY_OFFLINE
+
+
 class RecordNotFound(ClientError):
     code = ErrorCode.NOT_FOUND
 
@@ -142,8 +146,13 @@ class Catalog:
             raise NotAvailableOffline(
                 f"The entity '{entity}' is not in the offline profile, so it is not available offline."
             )
-        if command not in offered:
-            raise CommandNotOffered(f"'{command.value}' is not offered offline for the entity '{entity}'.")
+        if command in offered:
+            return
+        if offered == READ_ONLY and command in CRUD:
+            raise ReadOnlyOffline(
+                f"The entity '{entity}' is read-only offline: '{command.value}' is refused."
+            )
+        raise CommandNotOffered(f"'{command.value}' is not offered offline for the entity '{entity}'.")
 
     def offered(self, entity: str, context: str, record: dict[str, object] | None) -> list[str]:
         """The commands a screen of ``context`` lists for ``entity`` (and its record, if any)."""

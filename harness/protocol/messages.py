@@ -201,6 +201,7 @@ class Configure(_Acknowledged):
     server_url: str
     token: str
     user_id: str | None = None
+    ca_file: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from clients.reference.catalog import (
     CommandNotOffered,
     InvalidRequest,
     NotAvailableOffline,
+    ReadOnlyOffline,
 )
 
 READ_ONLY = [
@@ -37,8 +38,9 @@ def test_the_table_has_one_row_per_section_one_entity() -> None:
 @pytest.mark.parametrize(
     ("entity", "command", "error"),
     [
-        ("email", Command.CREATE, CommandNotOffered),
-        ("product", Command.UPDATE, CommandNotOffered),
+        ("email", Command.CREATE, ReadOnlyOffline),
+        ("product", Command.UPDATE, ReadOnlyOffline),
+        ("email", Command.CONVERT_TO_CASE, CommandNotOffered),
         ("activitypointer", Command.CREATE, CommandNotOffered),
         ("account", Command.QUALIFY, CommandNotOffered),
         ("businessunit", Command.RETRIEVE, NotAvailableOffline),

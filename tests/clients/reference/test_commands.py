@@ -25,21 +25,21 @@ def test_refused_commands_queue_nothing_and_leave_the_server_untouched(
     product = device.first("product")
     device.call("go_offline")
 
-    assert device.refuse("create", entity="email", values={"subject": "Hi"}) == "command_not_offered"
+    assert device.refuse("create", entity="email", values={"subject": "Hi"}) == "read_only_offline"
     assert (
         device.refuse("update", entity="product", record_id=product["productid"], values={"name": "X"})
-        == "command_not_offered"
+        == "read_only_offline"
     )
     assert device.refuse("create", entity="activitypointer", values={"subject": "A"}) == "command_not_offered"
     assert (
-        device.refuse("delete", entity="systemuser", record_id=product["productid"]) == "command_not_offered"
+        device.refuse("delete", entity="systemuser", record_id=product["productid"]) == "read_only_offline"
     )
     assert device.refuse("qualify", entity="lead", record_id="x") == "not_found"
     assert device.refuse("qualify", entity="contact", record_id="x") == "command_not_offered"
     assert device.refuse("disqualify", entity="account", record_id="x", status=5) == "command_not_offered"
     email = device.first("email")["activityid"]
     assert device.refuse("convert_to_case", entity="email", record_id=email) == "command_not_offered"
-    assert device.refuse("delete", entity="email", record_id=email) == "command_not_offered"
+    assert device.refuse("delete", entity="email", record_id=email) == "read_only_offline"
     query = device.call(
         "query", entity="product", filter={"productid": product["productid"]}, columns=["name"]
     )

@@ -87,7 +87,7 @@ def test_in_process_and_loopback_give_the_same_results(
 ) -> None:
     inprocess = _named(*_session(inprocess_organization))
     loopback = _named(*_session(loopback_organization))
-    assert "command_not_offered" in inprocess and "not_available_offline" in inprocess
+    assert "read_only_offline" in inprocess and "not_available_offline" in inprocess
     assert inprocess.replace("https://testserver", "<origin>") == loopback.replace(
         loopback_organization.origin, "<origin>"
     )

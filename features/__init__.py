@@ -1,0 +1,1 @@
+"""The conformance suite: Gherkin scenarios, one or more per requirement ID, run by pytest-bdd."""

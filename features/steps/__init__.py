@@ -1,0 +1,1 @@
+"""Step definitions: thin translations of Gherkin into protocol commands and Web API calls."""

@@ -1,0 +1,75 @@
+"""Steps about the user and the device: signing in, syncing, going offline and online."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from harness.dataverse import Dataverse
+from harness.device import Device
+from harness.protocol.messages import GoOffline, GoOnline, Sync, SyncResult
+
+SYSTEM_ADMINISTRATOR = "System Administrator"
+
+
+def _first(organization: Dataverse, path: str) -> dict[str, object]:
+    rows: list[dict[str, object]] = organization.get(path)["value"]
+    assert rows, f"the organization has nothing for {path}"
+    return rows[0]
+
+
+@given(parsers.parse('a signed-in user whose offline profile is "{profile}"'))
+def signed_in_user(device: Device, organization: Dataverse, profile: str) -> None:
+    """The first enabled user with the profile, also given the System Administrator role so the
+    server accepts every write the offline table allows (security has its own scenarios)."""
+    profile_id = _first(organization, f"mobileofflineprofiles?$filter=name eq '{profile}'&$select=name")[
+        "mobileofflineprofileid"
+    ]
+    user = _first(
+        organization,
+        f"systemusers?$filter=_mobileofflineprofileid_value eq {profile_id} and isdisabled eq false"
+        "&$orderby=fullname&$select=fullname,_businessunitid_value",
+    )
+    role = _first(organization, f"roles?$filter=name eq '{SYSTEM_ADMINISTRATOR}'&$select=name")
+    organization.call(
+        "POST",
+        f"systemusers({user['systemuserid']})/systemuserroles_association/$ref",
+        json={"@odata.id": f"{organization.server_url}roles({role['roleid']})"},
+    )
+    device.memory["business_unit"] = user["_businessunitid_value"]
+    device.sign_in(str(user["systemuserid"]))
+
+
+@given("the device has synced")
+def device_has_synced(device: Device) -> None:
+    result = device.run(Sync())
+    assert result.errors == (), f"the first sync reported errors: {result.errors}"
+
+
+@given("the device is offline")
+def device_is_offline(device: Device) -> None:
+    device.run(GoOffline())
+
+
+@when("the device goes online and syncs")
+def device_goes_online_and_syncs(device: Device) -> None:
+    device.run(GoOnline())
+    device.memory["sync"] = device.run(Sync())
+
+
+def last_sync(device: Device) -> SyncResult:
+    result = device.memory.get("sync")
+    assert isinstance(result, SyncResult), "the scenario has not synced since going online"
+    return result
+
+
+@then("the sync uploads nothing")
+def sync_uploads_nothing(device: Device) -> None:
+    result = last_sync(device)
+    assert (result.uploaded, result.errors) == (0, ()), (
+        f"the sync uploaded {result.uploaded}: {result.errors}"
+    )
+
+
+@then("the sync reports no errors")
+def sync_reports_no_errors(device: Device) -> None:
+    assert last_sync(device).errors == ()

@@ -1,0 +1,220 @@
+"""The Dataverse a client under test syncs with, as the harness reaches it.
+
+Three ways, one ``Dataverse`` object:
+
+- ``embedded_inprocess()``: a mock app in this process. The client is given a URL on a reserved
+  name (``dataverse.test``) and respx hands every httpx call to that host to the app, so no
+  socket is opened; only a client running in this process can use it.
+- ``embedded_loopback()``: ``mock-dataverse serve`` as a child process on 127.0.0.1, for clients
+  in other processes.
+- ``remote(url)``: a mock already running (``--dataverse-url``).
+
+The harness itself (reset, tokens, the Web API calls scenarios arrange and check with) talks to
+the mock through ``admin``, an httpx client whose base URL is the Web API root.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import ssl
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import respx
+from starlette.testclient import TestClient
+
+from mock_server.app import Settings, create_app
+from mock_server.auth import DEFAULT_ADMIN_TOKEN
+from mock_server.faults import InjectedConnectionFault
+
+__all__ = [
+    "DEFAULT_SCALE",
+    "Dataverse",
+    "DataverseCallFailed",
+    "embedded_inprocess",
+    "embedded_loopback",
+    "remote",
+]
+
+API_PATH = "/api/data/v9.2/"
+EMBEDDED_ORIGIN = "https://dataverse.test"  # a reserved name: never resolved, only intercepted
+DEFAULT_SCALE = 1  # a small organization: scenarios arrange the rows they need
+
+
+class DataverseCallFailed(AssertionError):
+    """An arrange or check call to the Dataverse failed: the scenario cannot go on."""
+
+
+@dataclass
+class Dataverse:
+    """One organization: the URL a client is given, and the admin's way in."""
+
+    server_url: str  # the Web API base, e.g. https://127.0.0.1:8443/api/data/v9.2/
+    # The administrator's client, base URL = the Web API root: an httpx client, or the embedded
+    # app's test client (which speaks the same API).
+    admin: httpx.Client | TestClient
+    ca_file: str | None = None  # the CA a client must trust for ``server_url``, if private
+    router: respx.MockRouter | None = None  # set when calls are intercepted in this process
+    admin_token: str = DEFAULT_ADMIN_TOKEN
+    _users: dict[str, str] = field(default_factory=dict)
+    _entities: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (set, primary id)
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.server_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @contextlib.contextmanager
+    def serving_clients(self) -> Iterator[None]:
+        """While inside, a client in this process reaches the organization (a no-op on a network)."""
+        if self.router is None:
+            yield
+        else:
+            with self.router:
+                yield
+
+    def reset(self) -> None:
+        """Back to the freshly seeded organization (fast: the mock restores a kept copy)."""
+        self.call("POST", f"{self.origin}/_mock/reset")
+        self._users.clear()
+
+    def token_for(self, user_id: str) -> str:
+        """A bearer token that acts as ``user_id``."""
+        if user_id not in self._users:
+            body = self.call("POST", f"{self.origin}/_mock/tokens", json={"systemuserid": user_id})
+            self._users[user_id] = str(body["token"])
+        return self._users[user_id]
+
+    def entity_set(self, logical_name: str) -> str:
+        """The entity set of a table, e.g. ``accounts`` for ``account``."""
+        return self._entity(logical_name)[0]
+
+    def primary_id(self, logical_name: str) -> str:
+        return self._entity(logical_name)[1]
+
+    def _entity(self, logical_name: str) -> tuple[str, str]:
+        if not self._entities:  # metadata does not change with the data: read it once
+            rows = self.get("EntityDefinitions?$select=LogicalName,EntitySetName,PrimaryIdAttribute")["value"]
+            self._entities.update(
+                {r["LogicalName"]: (r["EntitySetName"], r["PrimaryIdAttribute"]) for r in rows}
+            )
+        return self._entities[logical_name]
+
+    def call(self, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> Any:
+        """One Web API or admin call; its JSON body (None when empty). Failures raise with the body."""
+        headers = dict(kwargs.pop("headers", {}))
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        response = self.admin.request(method, path, headers=headers, **kwargs)
+        if response.status_code >= 400:
+            raise DataverseCallFailed(
+                f"{method} {path} answered {response.status_code}: {response.text[:500]}"
+            )
+        return response.json() if response.content else None
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        headers = {"Prefer": 'odata.include-annotations="*"', **kwargs.pop("headers", {})}
+        return self.call("GET", path, headers=headers, **kwargs)
+
+    def close(self) -> None:
+        self.admin.close()
+
+
+def _admin_headers(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+
+
+@contextlib.contextmanager
+def embedded_inprocess(scale: int = DEFAULT_SCALE, seed: int = 1) -> Iterator[Dataverse]:
+    """A fresh mock in this process, reached through respx (see the module docstring)."""
+    app = create_app(Settings(scale=scale, seed=seed))
+    headers = _admin_headers(DEFAULT_ADMIN_TOKEN)
+    with TestClient(app, base_url=EMBEDDED_ORIGIN + API_PATH, headers=headers) as test_client:
+
+        def forward(request: httpx.Request) -> httpx.Response:
+            try:
+                answer = test_client.request(
+                    request.method,
+                    str(request.url),
+                    headers=dict(request.headers),
+                    content=request.content,
+                    follow_redirects=False,
+                )
+            except InjectedConnectionFault as fault:  # what a dropped connection looks like to httpx
+                raise httpx.RemoteProtocolError("Server disconnected without sending a response.") from fault
+            # The test client has already decoded the body; do not let httpx decode it again.
+            kept = [(k, v) for k, v in answer.headers.multi_items() if k.lower() != "content-encoding"]
+            return httpx.Response(answer.status_code, headers=kept, content=answer.content)
+
+        router = respx.MockRouter(assert_all_called=False)
+        router.route(host=urlsplit(EMBEDDED_ORIGIN).hostname).mock(side_effect=forward)
+        router.route().pass_through()  # anything else (a loopback server, say) is left alone
+        yield Dataverse(EMBEDDED_ORIGIN + API_PATH, test_client, router=router)
+
+
+def launch(*options: str) -> tuple[subprocess.Popen[str], str]:
+    """``mock-dataverse serve --port 0 <options>`` as a child process, once it accepts connections;
+    returns the process and its Web API base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_server.cli", "serve", "--port", "0", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()  # printed once the socket listens
+    if "serving " not in line:
+        stop(process)
+        raise RuntimeError(f"mock-dataverse did not start: {line.strip()!r}")
+    return process, line.split("serving ", 1)[1].strip()
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    """Stop a launched mock: terminate, then kill if it lingers; always reaped."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+
+
+@contextlib.contextmanager
+def embedded_loopback(scale: int = DEFAULT_SCALE, seed: int = 1) -> Iterator[Dataverse]:
+    """``mock-dataverse serve`` on a free 127.0.0.1 port, plain HTTP, stopped on exit."""
+    process, server_url = launch("--scale", str(scale), "--seed", str(seed))
+    try:
+        admin = httpx.Client(base_url=server_url, headers=_admin_headers(DEFAULT_ADMIN_TOKEN), timeout=60)
+        dataverse = Dataverse(server_url, admin)
+        try:
+            yield dataverse
+        finally:
+            dataverse.close()
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def remote(
+    server_url: str, admin_token: str = DEFAULT_ADMIN_TOKEN, ca_file: str | None = None
+) -> Iterator[Dataverse]:
+    """A mock already running at ``server_url`` (its Web API base)."""
+    if not server_url.endswith("/"):
+        server_url += "/"
+    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca_file) if ca_file else True
+    admin = httpx.Client(base_url=server_url, headers=_admin_headers(admin_token), verify=verify, timeout=60)
+    dataverse = Dataverse(server_url, admin, ca_file=ca_file, admin_token=admin_token)
+    try:
+        yield dataverse
+    finally:
+        dataverse.close()

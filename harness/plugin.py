@@ -1,0 +1,151 @@
+"""The pytest plugin that turns ``pytest features/`` into a conformance run.
+
+Installed with the package (entry point ``pytest11``), it adds:
+
+- options: ``--client`` (``reference`` by default, or ``inprocess:<module>:<attribute>``,
+  ``process:<command line>``), ``--dataverse-url`` (a mock already running, instead of the
+  embedded one), ``--dataverse-admin-token``, ``--dataverse-ca``, ``--client-timeout``;
+- requirement tags: ``@MO-ENT-001`` on a scenario becomes the marker ``MO-ENT-001`` (so
+  ``-m MO-ENT-001`` selects it) and ``requirement("MO-ENT-001")``, which reports read. Every ID
+  of the catalogue is registered; a tag shaped like an ID that the catalogue does not know stops
+  the collection;
+- fixtures: ``dataverse`` (one organization per session, embedded unless ``--dataverse-url``),
+  ``organization`` (the same, reset to its seeded state for each scenario and serving the
+  client) and ``device`` (the client under test, started once per session and started again
+  after it failed).
+
+The embedded organization is in this process for an in-process client (respx routes its calls)
+and on loopback for a client in another process.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from harness.adapters.connect import ClientSession, resolve, start_client
+from harness.adapters.process import DEFAULT_TIMEOUT
+from harness.dataverse import DEFAULT_SCALE, Dataverse, embedded_inprocess, embedded_loopback, remote
+from harness.device import Device
+from harness.requirements import catalogue
+from mock_server.auth import DEFAULT_ADMIN_TOKEN
+
+ALIASES = {"reference": "inprocess:clients.reference:ReferenceClient"}
+REQUIREMENT_TAG = re.compile(r"^MO-[A-Z]+-\d+$")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("offline-conformance", "offline client conformance")
+    group.addoption(
+        "--client",
+        default="reference",
+        help="the client under test: 'reference', 'inprocess:<module>:<attribute>' or "
+        "'process:<command line>' (default: reference)",
+    )
+    group.addoption(
+        "--dataverse-url",
+        default=None,
+        help="Web API base URL of a mock already running (default: an embedded mock per session)",
+    )
+    group.addoption(
+        "--dataverse-admin-token", default=DEFAULT_ADMIN_TOKEN, help="admin token of --dataverse-url"
+    )
+    group.addoption("--dataverse-ca", default=None, help="PEM file of the CA that signed --dataverse-url")
+    group.addoption(
+        "--dataverse-scale",
+        type=int,
+        default=DEFAULT_SCALE,
+        help=f"scale of the embedded mock's seeded data (default {DEFAULT_SCALE})",
+    )
+    group.addoption(
+        "--client-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds a process client may take to answer one request (default {DEFAULT_TIMEOUT:g})",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "requirement(id): the scenario checks this requirement of the catalogue"
+    )
+    for requirement in catalogue().requirements:
+        config.addinivalue_line("markers", f"{requirement.id}: {requirement.statement}")
+
+
+def pytest_bdd_apply_tag(tag: str, function: object) -> object:
+    """A requirement tag becomes its own marker plus ``requirement(id)``; other tags are left to
+    pytest-bdd (and ``--strict-markers``)."""
+    if not REQUIREMENT_TAG.match(tag):
+        return None
+    if catalogue().get(tag) is None:
+        pytest.fail(f"the tag @{tag} names no requirement of the catalogue", pytrace=False)
+    getattr(pytest.mark, tag)(function)
+    pytest.mark.requirement(tag)(function)
+    return True
+
+
+class ClientUnderTest:
+    """The session's client: started on first use, started again after a failure."""
+
+    def __init__(self, spec: str, timeout: float) -> None:
+        self.spec, self.timeout = spec, timeout
+        self.session: ClientSession | None = None
+
+    @property
+    def kind(self) -> str:
+        return resolve(self.spec, ALIASES).partition(":")[0]
+
+    def start(self) -> ClientSession:
+        if self.session is None:
+            self.session = start_client(self.spec, timeout=self.timeout, aliases=ALIASES)
+        return self.session
+
+    def discard(self) -> None:
+        """Drop a client that failed, so the next scenario starts a fresh one."""
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
+@pytest.fixture(scope="session")
+def client_under_test(request: pytest.FixtureRequest) -> Iterator[ClientUnderTest]:
+    client = ClientUnderTest(
+        request.config.getoption("--client"), request.config.getoption("--client-timeout")
+    )
+    yield client
+    client.discard()
+
+
+@pytest.fixture(scope="session")
+def dataverse(request: pytest.FixtureRequest, client_under_test: ClientUnderTest) -> Iterator[Dataverse]:
+    """The organization of this session (of this worker, under pytest-xdist)."""
+    option = request.config.getoption
+    url = option("--dataverse-url")
+    if url:
+        reached = remote(url, option("--dataverse-admin-token"), option("--dataverse-ca"))
+    elif client_under_test.kind == "inprocess":
+        reached = embedded_inprocess(option("--dataverse-scale"))
+    else:
+        reached = embedded_loopback(option("--dataverse-scale"))
+    with reached as organization:
+        yield organization
+
+
+@pytest.fixture
+def organization(dataverse: Dataverse) -> Iterator[Dataverse]:
+    """The organization, freshly reset, serving the client for the length of one scenario."""
+    with dataverse.serving_clients():
+        dataverse.reset()
+        yield dataverse
+
+
+@pytest.fixture
+def device(organization: Dataverse, client_under_test: ClientUnderTest) -> Iterator[Device]:
+    """The client under test as one scenario's device (not yet signed in)."""
+    device = Device(client_under_test.start(), organization)
+    yield device
+    if device.failed:
+        client_under_test.discard()
