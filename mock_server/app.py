@@ -139,9 +139,20 @@ class MockState:
             identity = self.identities[user_id] = _identity(conn, user_id)
         return Caller(user_id, identity[0], identity[1], self.clock.now(), identity[2])
 
-    def forget_identities(self, touched: set[str]) -> None:
-        if touched & IDENTITY_SOURCES:
-            self.identities.clear()
+    def refresh_identities(self, writer: Writer) -> None:
+        """After a write to what access derives from, reload the access of the users known so
+        far, keeping what each could read before where it changed (for change tracking)."""
+        if not writer.touched & IDENTITY_SOURCES:
+            return
+        before, self.identities = self.identities, {}
+        pairs = []
+        for user_id, (_, _, access) in before.items():
+            try:
+                identity = self.identities[user_id] = _identity(writer.conn, user_id)
+            except Unauthorized:  # disabled or deleted: nothing to sync any more
+                continue
+            pairs.append((access, identity[2]))
+        security.remember_access(writer, pairs)
 
 
 IDENTITY_SOURCES = {
@@ -217,7 +228,7 @@ async def _answer(request: Request) -> Response:
         caller = state.caller(conn, headers.get("authorization"))
         writer = Writer(conn, state.db, state.seed, caller, checks=WRITE_CHECKS, link_checks=LINK_CHECKS)
         response = execute(writer, request.method, url, headers, body)
-        state.forget_identities(writer.touched)
+        state.refresh_identities(writer)
         return response
 
 

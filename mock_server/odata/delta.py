@@ -9,21 +9,23 @@ organization's change-tracking lifetime, counted on the mock clock.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import not_, select
+from sqlalchemy import ColumnElement, and_, false, not_, select, true
 from starlette.responses import PlainTextResponse, Response
 
-from mock_server.errors import BadRequest
+from mock_server.errors import BadRequest, Forbidden
 from mock_server.odata.context import Call
 from mock_server.odata.paging import parse_tracking_skiptoken, tracking_skiptoken, with_option
+from mock_server.odata.plan import QueryPlan
 from mock_server.odata.prefer import MAX_PAGE_SIZE
 from mock_server.odata.query_options import build_plan
 from mock_server.odata.serialize import Renderer, json_response
 from mock_server.schema import Entity
 from mock_server.store import changes
-from mock_server.store.query import Fetched
+from mock_server.store.query import Fetched, RowPolicy, build_select, fetch_rows
 from mock_server.store.tables import tables
 
 REFUSED_WITH_TRACKING = ("$filter", "$orderby", "$expand", "$top")
@@ -89,15 +91,17 @@ def respond(call: Call, entity: Entity) -> Response:
     now = call.caller.now
     token, skip = call.options.get("$deltatoken"), call.options.get("$skiptoken")
     if skip is not None:
-        page, since, snapshot = parse_tracking_skiptoken(skip)
+        page, served, snapshot, base = parse_tracking_skiptoken(skip)
     else:
-        page, snapshot = 1, changes.current_version(call.conn)
-        since = _parse_token(token, now, _lifetime(call)) if token is not None else 0
+        page, served, snapshot = 1, 0, changes.current_version(call.conn)
+        base = _parse_token(token, now, _lifetime(call)) if token is not None else 0
     delta = token is not None
     page_size = call.preferences.max_page_size or MAX_PAGE_SIZE
+    since = max(served, base)
     found = changes.changes(call.conn, plan, call.caller, since, snapshot, page_size + 1, deleted=delta)
     if delta:
-        found = _with_lost(call, entity, found, since, snapshot, page_size + 1)
+        window = Window(served, base, snapshot, page_size + 1)
+        found = _visibility_changes(call, plan, found, window)
     renderer = Renderer(call.conn, call.preferences)
     selected = f"({','.join(a.logical_name for a in plan.select)})" if plan.select else ""
     context = f"{call.base_url}$metadata#{entity.entity_set}{selected}"
@@ -116,9 +120,9 @@ def respond(call: Call, entity: Entity) -> Response:
     body: dict[str, Any] = {"@odata.context": context + ("/$delta" if delta else ""), "value": value}
     if len(found) > page_size:
         last = found[page_size - 1]
-        served = last.version if isinstance(last, changes.Deleted) else int(last.row["versionnumber"])
+        served = _version(last)
         body["@odata.nextLink"] = with_option(
-            call.url, "$skiptoken", tracking_skiptoken(page + 1, served, snapshot)
+            call.url, "$skiptoken", tracking_skiptoken(page + 1, served, snapshot, base)
         )
     else:
         body["@odata.deltaLink"] = with_option(
@@ -127,34 +131,77 @@ def respond(call: Call, entity: Entity) -> Response:
     return json_response(body, headers={"Preference-Applied": "odata.track-changes"})
 
 
-def _with_lost(
-    call: Call,
-    entity: Entity,
-    found: list[Fetched | changes.Deleted],
-    since: int,
-    upto: int,
-    limit: int,
+@dataclass(frozen=True)
+class Window:
+    """One page of a delta from version ``base``: what is left after version ``served`` up to
+    ``snapshot``, at most ``limit`` entries. Versions up to ``base`` hold rows whose visibility
+    changed with the caller's access; later ones, rows that changed."""
+
+    served: int
+    base: int
+    snapshot: int
+    limit: int
+
+
+def _version(item: Fetched | changes.Deleted) -> int:
+    return item.version if isinstance(item, changes.Deleted) else int(item.row["versionnumber"])
+
+
+def _visibility_changes(
+    call: Call, plan: QueryPlan, found: list[Fetched | changes.Deleted], window: Window
 ) -> list[Fetched | changes.Deleted]:
-    """Add, as removed, the rows changed in the window that the caller may no longer read (an
-    assign away, a revoked share: both give the row a new version), so the client drops them.
-    A row the client never had may be among them; removing an unknown id is a no-op for it."""
-    restriction = call.caller.restriction(entity)
-    if restriction is None:
+    """Correct a delta for what the caller may read now against what it could read at the
+    token: rows changed since that it could read then and no longer can come as removed;
+    deletions of rows it could not read then are left out; and when its own access changed
+    (roles, teams, business unit, hierarchy), unchanged rows that left its sight come as removed
+    and those that came into it as new. See ``security/history.py``."""
+    policy = call.caller.policy
+    if policy is None:
         return found
-    table = tables()[entity.logical_name]
+    conn, entity = call.conn, plan.entity
+    table, pk = tables()[entity.logical_name], entity.primary_id
     version = table.c.versionnumber
-    stmt = (
-        select(table.c[entity.primary_id], version)
-        .where(version > since, version <= upto, not_(restriction))
-        .order_by(version)
-        .limit(limit)
-    )
-    lost = [changes.Deleted(row_id, v) for row_id, v in call.conn.execute(stmt)]
-    if not lost:
+    now = call.caller.restriction(entity)
+    then = policy.as_of(conn, window.base)
+    then_condition = _readable(then, entity)
+    since = max(window.served, window.base)
+    gone = [f for f in found if isinstance(f, changes.Deleted)]
+    if gone and then_condition is not None:
+        readable = then.read_at(conn, entity, [{pk: g.id} for g in gone], window.base, deleted=True)
+        found = [f for f in found if not isinstance(f, changes.Deleted) or f.id in readable]
+    extra: list[Fetched | changes.Deleted] = []
+    if now is not None:  # changed rows out of sight now: removed if they were in sight then
+        stmt = select(table).where(version > since, version <= window.snapshot, not_(now)).order_by(version)
+        hidden = [dict(r._mapping) for r in conn.execute(stmt)]
+        if hidden:
+            readable = then.read_at(conn, entity, hidden, window.base)
+            extra += [changes.Deleted(r[pk], r["versionnumber"]) for r in hidden if r[pk] in readable]
+    if then is not policy and window.served < window.base:
+        unchanged = and_(version > window.served, version <= window.base)
+        was, see = (
+            then_condition if then_condition is not None else true(),
+            now if now is not None else true(),
+        )
+        stmt = (
+            select(table.c[pk], version)
+            .where(unchanged, was, not_(see))
+            .order_by(version)
+            .limit(window.limit)
+        )
+        extra += [changes.Deleted(row_id, v) for row_id, v in conn.execute(stmt)]
+        came = build_select(plan, call.caller).where(unchanged, not_(was)).order_by(None).order_by(version)
+        extra += fetch_rows(conn, plan, came.limit(window.limit), call.caller)
+    if not extra:
         return found
-    merged = found + lost
-    merged.sort(key=lambda f: f.version if isinstance(f, changes.Deleted) else int(f.row["versionnumber"]))
-    return merged[:limit]
+    return sorted(found + extra, key=_version)[: window.limit]
+
+
+def _readable(policy: RowPolicy, entity: Entity) -> ColumnElement[bool] | None:
+    """The rows ``policy`` lets its user read, as a condition (None: all); none without Read."""
+    try:
+        return policy.restrict(entity)
+    except Forbidden:
+        return false()
 
 
 def count(call: Call, entity: Entity) -> Response:

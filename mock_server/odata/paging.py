@@ -37,26 +37,26 @@ def next_link(url: str, token: str) -> str:
     return with_option(url, "$skiptoken", token)
 
 
-_TRACKING = re.compile(r'^<cookie page="(\d+)" since="(\d+)" snapshot="(\d+)" />$')
+_TRACKING = re.compile(r'^<cookie page="(\d+)" since="(\d+)" snapshot="(\d+)"(?: base="(\d+)")? />$')
 
 
-def tracking_skiptoken(page: int, since: int, snapshot: int) -> str:
-    """The next page of a change-tracking answer: changes after version ``since``, up to ``snapshot``."""
-    inner = quote(
-        quote(f'<cookie page="{page - 1}" since="{since}" snapshot="{snapshot}" />', safe=""), safe=""
-    )
+def tracking_skiptoken(page: int, since: int, snapshot: int, base: int) -> str:
+    """The next page of a change-tracking answer: changes after version ``since``, up to
+    ``snapshot``, of a delta from version ``base`` (0 for the initial query)."""
+    cookie = f'<cookie page="{page - 1}" since="{since}" snapshot="{snapshot}" base="{base}" />'
+    inner = quote(quote(cookie, safe=""), safe="")
     return f'<cookie pagenumber="{page}" pagingcookie="{inner}" istracking="True" />'
 
 
-def parse_tracking_skiptoken(token: str) -> tuple[int, int, int]:
-    """(page number, since, snapshot) of a change-tracking ``$skiptoken``."""
+def parse_tracking_skiptoken(token: str) -> tuple[int, int, int, int]:
+    """(page number, since, snapshot, base) of a change-tracking ``$skiptoken``."""
     match = _COOKIE.search(token)
     inner = _TRACKING.match(unquote(unquote(match[2]))) if match else None
     if match is None or inner is None:
         raise BadRequest(
             "The $skiptoken is not valid: send the @odata.nextLink of the previous page unchanged."
         )
-    return int(match[1]), int(inner[2]), int(inner[3])
+    return int(match[1]), int(inner[2]), int(inner[3]), int(inner[4] or inner[2])
 
 
 def with_option(url: str, name: str, value: str, drop: tuple[str, ...] = ()) -> str:

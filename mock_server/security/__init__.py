@@ -24,8 +24,10 @@ Decisions where Dataverse's documentation leaves room:
   their teams (a read-only share stays read-only); depth defaults to 3.
 * Field security: secured columns read as null and refuse writes (403) unless a field security
   profile allows them; holders of the System Administrator role bypass it.
-* Change tracking: a row the user can no longer read that changed since the delta token (an
-  assign away, a revoked share: sharing gives the row a new version) comes back as removed.
+* Change tracking: a delta compares what the user may read now with what it could read at the
+  token (``history.py`` keeps earlier access and earlier owners and shares): a row that left the
+  user's sight (an assign away, a revoked share, a lost role or team) comes back as removed, one
+  that came into it as new; rows the user never saw are not reported removed.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ from __future__ import annotations
 from mock_server.odata.operations import Operation
 from mock_server.security.access import Access, load_access
 from mock_server.security.checks import check_link, check_write
+from mock_server.security.history import remember_access, remember_row
 from mock_server.security.sharing import OPERATIONS as SHARING
 from mock_server.store.records import LinkCheck, WriteCheck
 
 OPERATIONS: tuple[Operation, ...] = SHARING
-WRITE_CHECKS: tuple[WriteCheck, ...] = (check_write,)
+WRITE_CHECKS: tuple[WriteCheck, ...] = (check_write, remember_row)
 LINK_CHECKS: tuple[LinkCheck, ...] = (check_link,)
 IDENTITY_SOURCES = frozenset(
     {
@@ -55,4 +58,12 @@ IDENTITY_SOURCES = frozenset(
     }
 )
 
-__all__ = ["IDENTITY_SOURCES", "LINK_CHECKS", "OPERATIONS", "WRITE_CHECKS", "Access", "load_access"]
+__all__ = [
+    "IDENTITY_SOURCES",
+    "LINK_CHECKS",
+    "OPERATIONS",
+    "WRITE_CHECKS",
+    "Access",
+    "load_access",
+    "remember_access",
+]

@@ -11,6 +11,7 @@ the secured columns a user may not read (``hidden``) or set (``may_set``).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -141,6 +142,101 @@ class Access:
             poa.c.principalid.in_(principals),
             poa.c.accessrightsmask.op("&")(right) != 0,
         )
+
+    # Earlier access (change tracking: security/history.py).
+
+    def reading(self) -> dict[str, Any]:
+        """What decides which rows the user may read, as plain data: compared to notice a
+        change, and kept to rebuild the earlier access (``from_reading``)."""
+        return {
+            "unit": self.business_unit_id,
+            "principals": list(self.principals),
+            "subtree": list(self.subtree),
+            "direct": list(self.direct_reports),
+            "deeper": list(self.deeper_reports),
+            "read": {
+                entity: depth for (entity, verb), depth in sorted(self.depths.items()) if verb == "Read"
+            },
+        }
+
+    @classmethod
+    def from_reading(cls, now: Access, reading: dict[str, Any]) -> Access:
+        """The access ``reading`` describes, for the user of ``now`` (reads only)."""
+        return cls(
+            user_id=now.user_id,
+            business_unit_id=reading["unit"],
+            principals=tuple(reading["principals"]),
+            subtree=tuple(reading["subtree"]),
+            depths={(entity, "Read"): depth for entity, depth in reading["read"].items()},
+            role_count=now.role_count,
+            privilege_ids=now.privilege_ids,
+            direct_reports=tuple(reading["direct"]),
+            deeper_reports=tuple(reading["deeper"]),
+        )
+
+    def as_of(self, conn: Connection, version: int) -> Access:
+        """The access this user had at ``version``: the first one kept after it (history.py)."""
+        history = tables().access_history
+        kept = conn.execute(
+            select(history.c.access)
+            .where(history.c.userid == self.user_id, history.c.versionnumber > version)
+            .order_by(history.c.versionnumber)
+            .limit(1)
+        ).scalar()
+        if kept is None:
+            return self
+        reading = json.loads(kept)
+        return self if reading == self.reading() else Access.from_reading(self, reading)
+
+    def read_at(
+        self, conn: Connection, entity: Entity, rows: list[Row], version: int, *, deleted: bool = False
+    ) -> set[str]:
+        """The ids of ``rows`` (as they are now) this access could read at ``version``, with
+        each row's owner, business unit and read shares of that time (history.py). ``deleted``
+        rows are only ids: one without a kept state (a cascaded delete) counts as readable."""
+        ids = [str(r[entity.primary_id]) for r in rows]
+        history = tables().row_history
+        then: dict[str, tuple[str | None, str | None, frozenset[str]] | None] = {}
+        stmt = (
+            select(history)
+            .where(
+                history.c.entity == entity.logical_name,
+                history.c.id.in_(ids),
+                history.c.versionnumber > version,
+            )
+            .order_by(history.c.versionnumber)
+        )
+        for entry in conn.execute(stmt):
+            if entry.id not in then:
+                readers = frozenset(filter(None, entry.readers.split(",")))
+                then[entry.id] = (entry.ownerid, entry.owningbusinessunit, readers) if entry.existed else None
+        readable = {i for i, state in then.items() if state is not None and self.could_read(entity, *state)}
+        unknown = [r for r in rows if str(r[entity.primary_id]) not in then]
+        if deleted:
+            return readable | {str(r[entity.primary_id]) for r in unknown}
+        shared = shared_for_reading(conn, entity, [str(r[entity.primary_id]) for r in unknown])
+        for row in unknown:
+            row_id = str(row[entity.primary_id])
+            if self.could_read(
+                entity, row.get("ownerid"), row.get("owningbusinessunit"), frozenset(shared[row_id])
+            ):
+                readable.add(row_id)
+        return readable
+
+    def could_read(
+        self, entity: Entity, owner: str | None, unit: str | None, readers: frozenset[str]
+    ) -> bool:
+        """Whether a row with this owner, business unit and read shares is in the user's reach
+        (``reaches`` for Read, with the shares given instead of read from the database)."""
+        depth = self.depth(entity, "Read")
+        if not depth:
+            return False
+        if depth == GLOBAL or entity.ownership is not Ownership.USER:
+            return True
+        everyone = {*self.principals, *self.direct_reports, *self.deeper_reports}
+        if owner in everyone or readers & everyone:
+            return True
+        return (depth == LOCAL and unit == self.business_unit_id) or (depth == DEEP and unit in self.subtree)
 
     # Writes and single rows.
 
@@ -344,6 +440,21 @@ def _subtree(conn: Connection, root: str) -> tuple[str, ...]:
             found.append(child)
             queue.append(child)
     return tuple(found)
+
+
+def shared_for_reading(conn: Connection, entity: Entity, ids: list[str]) -> dict[str, set[str]]:
+    """The principals each row of ``ids`` is shared with for reading, now."""
+    poa = tables()["principalobjectaccess"]
+    found: dict[str, set[str]] = {i: set() for i in ids}
+    if ids:
+        stmt = select(poa.c.objectid, poa.c.principalid).where(
+            poa.c.objecttypecode == entity.logical_name,
+            poa.c.objectid.in_(ids),
+            poa.c.accessrightsmask.op("&")(ACCESS_RIGHTS["Read"]) != 0,
+        )
+        for object_id, principal in conn.execute(stmt):
+            found[object_id].add(principal)
+    return found
 
 
 def entity_named(name: str) -> Entity:

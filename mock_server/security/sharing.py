@@ -18,6 +18,7 @@ from mock_server.odata.context import Call
 from mock_server.odata.operations import Invocation, Operation
 from mock_server.schema import Entity, schema
 from mock_server.security.access import Access
+from mock_server.security.history import remember_share
 from mock_server.security.privileges import parse_mask
 from mock_server.store import records
 from mock_server.store.records import Writer
@@ -86,6 +87,7 @@ def _share(call: Call, invocation: Invocation, *, modify: bool) -> Response:
     assert poa is not None
     writer = _system(call.writer)
     existing = _existing(call, row_id, principal_id)
+    remember_share(writer, entity, row_id)
     if existing is None:
         records.insert_record(
             writer,
@@ -125,6 +127,7 @@ def revoke_access(call: Call, invocation: Invocation) -> Response:
     if existing is not None:
         poa = schema().entity("principalobjectaccess")
         assert poa is not None
+        remember_share(call.writer, entity, row_id)
         records.delete_record(_system(call.writer), poa, existing)
         _touch(call.writer, entity, row_id)
     return Response(status_code=204, headers={"OData-Version": "4.0"})

@@ -38,6 +38,14 @@ class RowPolicy(Protocol):
 
     def reaches(self, conn: Connection, entity: Entity, row: Row, verb: str) -> bool: ...
 
+    def as_of(self, conn: Connection, version: int) -> RowPolicy:
+        """The policy the caller had at ``version`` (itself when nothing changed since)."""
+
+    def read_at(
+        self, conn: Connection, entity: Entity, rows: list[Row], version: int, *, deleted: bool = False
+    ) -> set[str]:
+        """The ids of ``rows`` the caller could read at ``version`` (change tracking)."""
+
     def refuse(self, entity: Entity, row: Row, verb: str) -> Exception: ...
 
 
@@ -121,10 +129,7 @@ def _select(entity: str, columns: frozenset[str], hidden: frozenset[str] = froze
     if columns == frozenset(table.c.keys()) and not hidden:
         return select(table)  # a whole-table SELECT also has a far cheaper statement cache key
     return select(
-        *(
-            null().cast(table.c[n].type).label(n) if n in hidden else table.c[n]
-            for n in sorted(columns)
-        )
+        *(null().cast(table.c[n].type).label(n) if n in hidden else table.c[n] for n in sorted(columns))
     )
 
 
@@ -229,6 +234,11 @@ def fetch(
     stmt = build_select(plan, caller)
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
+    return fetch_rows(conn, plan, stmt, caller)
+
+
+def fetch_rows(conn: Connection, plan: QueryPlan, stmt: Select[Any], caller: Caller) -> list[Fetched]:
+    """The rows of ``stmt`` (``build_select`` of the plan, narrowed further) with their expansions."""
     rows = _fetched(conn.execute(stmt), plan)
     expand(conn, plan, rows, caller)
     return rows

@@ -1,5 +1,5 @@
 """SQLAlchemy Core tables, derived from the schema: one table per entity, one per N:N
-relationship, and the mock's own bookkeeping table.
+relationship, and the mock's own bookkeeping tables (state, tombstones, access history).
 
 A lookup is stored as its GUID column plus, when it has several possible targets, a
 ``<name>__target`` column holding the target's logical name. Text columns compare without
@@ -31,6 +31,8 @@ from mock_server.schema import Attribute, AttributeType, Entity, Schema, schema
 T = AttributeType
 STATE_TABLE = "_mock_state"
 DELETED_TABLE = "_mock_deleted"
+ACCESS_HISTORY_TABLE = "_mock_access_history"
+ROW_HISTORY_TABLE = "_mock_row_history"
 
 
 def _type(attribute: Attribute) -> TypeEngine[Any]:
@@ -99,6 +101,30 @@ class Tables:
             Column("versionnumber", BigInteger, nullable=False),
             Column("deletedon", DateTime, nullable=False),
             Index("ix_mock_deleted_entity_version", "entity", "versionnumber"),
+        )
+        # What a user could read before a change of roles, teams or business unit at a version:
+        # the read part of the user's access, as JSON (security/history.py).
+        self.access_history = Table(
+            ACCESS_HISTORY_TABLE,
+            self.metadata,
+            Column("userid", String(36), nullable=False),
+            Column("versionnumber", BigInteger, nullable=False),
+            Column("access", Text, nullable=False),
+            Index("ix_mock_access_history_user_version", "userid", "versionnumber"),
+        )
+        # Who could read a user-owned row before a change at a version: its owner, business unit
+        # and the principals it was shared with for reading; ``existed`` false for a creation.
+        self.row_history = Table(
+            ROW_HISTORY_TABLE,
+            self.metadata,
+            Column("entity", String(64), nullable=False),
+            Column("id", String(36), nullable=False),
+            Column("versionnumber", BigInteger, nullable=False),
+            Column("existed", Boolean, nullable=False),
+            Column("ownerid", String(36)),
+            Column("owningbusinessunit", String(36)),
+            Column("readers", Text, nullable=False),
+            Index("ix_mock_row_history_entity_id_version", "entity", "id", "versionnumber"),
         )
 
     def __getitem__(self, entity: str) -> Table:

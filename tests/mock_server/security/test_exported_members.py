@@ -7,6 +7,14 @@ import mock_server.security as security
 
 def test_exported_members() -> None:
     assert sorted(security.__all__) == sorted(
-        ["IDENTITY_SOURCES", "LINK_CHECKS", "OPERATIONS", "WRITE_CHECKS", "Access", "load_access"]
+        [
+            "IDENTITY_SOURCES",
+            "LINK_CHECKS",
+            "OPERATIONS",
+            "WRITE_CHECKS",
+            "Access",
+            "load_access",
+            "remember_access",
+        ]
     )
     assert [op.name for op in security.OPERATIONS] == ["GrantAccess", "ModifyAccess", "RevokeAccess"]

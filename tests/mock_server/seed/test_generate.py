@@ -23,8 +23,14 @@ from mock_server.store.database import Database, record_id
 
 from .conftest import NOW, SCALE, SEED, Rows, raw_dump, read_all
 
-ENTITY_TABLES_PER_ACCOUNT = ("account", "contact", "opportunity", "activitypointer", "annotation",
-                             "connection")
+ENTITY_TABLES_PER_ACCOUNT = (
+    "account",
+    "contact",
+    "opportunity",
+    "activitypointer",
+    "annotation",
+    "connection",
+)
 
 
 def test_public_surface_is_pinned() -> None:
@@ -73,8 +79,12 @@ def test_state_records_seed_scale_and_last_version(seeded: tuple[Database, dict[
     state = {r["key"]: r["value"] for r in rows["_mock_state"]}
     assert state["seed"] == str(SEED)
     assert state["scale"] == str(SCALE)
-    versions = [r["versionnumber"] for name, table in rows.items() if name != "_mock_state" and table
-                and "versionnumber" in table[0] for r in table]
+    versions = [
+        r["versionnumber"]
+        for name, table in rows.items()
+        if name != "_mock_state" and table and "versionnumber" in table[0]
+        for r in table
+    ]
     assert int(state["version"]) == max(versions)
     assert min(versions) == FIRST_VERSION
 
@@ -99,8 +109,10 @@ def test_ids_come_from_the_version_sequence(rows: Rows) -> None:
             assert row["versionnumber"] not in seen
             seen.add(row["versionnumber"])
             # organization-level definitions (system views, forms) keep their ids across seeds
-            assert row[key] in fixed or row[key] == record_id(SEED, row["versionnumber"]) or name in (
-                "savedquery", "systemform", "workflow", "processstage"
+            assert (
+                row[key] in fixed
+                or row[key] == record_id(SEED, row["versionnumber"])
+                or name in ("savedquery", "systemform", "workflow", "processstage")
             )
 
 
@@ -205,7 +217,11 @@ def test_rows_do_not_depend_on_the_process_hash_seed() -> None:
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         result = subprocess.run(
             [sys.executable, "-c", _DIGEST_SCRIPT, str(SEED), "8", NOW.isoformat()],
-            env=env, capture_output=True, text=True, check=True, timeout=120,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         )
         digests.add(result.stdout.strip())
     assert len(digests) == 1

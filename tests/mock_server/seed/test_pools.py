@@ -46,8 +46,9 @@ def test_domain_of_company_names() -> None:
 
 
 def _draws(rng: SeedRandom) -> list[tuple[int, int, str, int]]:
-    return [(rng.randint(1, 3), rng.randrange(10, 20, 5), rng.choice("xyz"), rng.randrange(4))
-            for _ in range(300)]
+    return [
+        (rng.randint(1, 3), rng.randrange(10, 20, 5), rng.choice("xyz"), rng.randrange(4)) for _ in range(300)
+    ]
 
 
 def test_seed_random_draws_stay_in_range_and_repeat() -> None:

@@ -14,10 +14,23 @@ from mock_server.store.database import Database
 from .conftest import raw_dump
 
 ROWS: list[dict[str, Any]] = [
-    {"accountid": "a1", "name": "Fourth Coffee", "createdon": datetime(2025, 1, 2, 3, 4, 5),
-     "creditonhold": True, "revenue": 1234.5, "numberofemployees": 12, "versionnumber": 1001},
-    {"accountid": "a2", "name": "Adatum", "createdon": datetime(2025, 6, 7, 8, 9, 10, 123456),
-     "creditonhold": False, "revenue": None, "versionnumber": 1002},
+    {
+        "accountid": "a1",
+        "name": "Fourth Coffee",
+        "createdon": datetime(2025, 1, 2, 3, 4, 5),
+        "creditonhold": True,
+        "revenue": 1234.5,
+        "numberofemployees": 12,
+        "versionnumber": 1001,
+    },
+    {
+        "accountid": "a2",
+        "name": "Adatum",
+        "createdon": datetime(2025, 6, 7, 8, 9, 10, 123456),
+        "creditonhold": False,
+        "revenue": None,
+        "versionnumber": 1002,
+    },
     {"accountid": "a3", "description": "only some columns", "versionnumber": 1003},
 ]
 
