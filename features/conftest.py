@@ -3,3 +3,4 @@
 
 from features.steps.device_steps import *  # noqa: F403
 from features.steps.entity_steps import *  # noqa: F403
+from features.steps.write_steps import *  # noqa: F403

@@ -530,3 +530,72 @@ Feature: Offline entities and commands
       | create |
       | update |
       | delete |
+
+  @MO-ENT-030
+  Scenario: An entity left out of the user's offline profile is not available offline
+    Given the user's offline profile leaves out "position"
+    And the server holds a "position" record
+    And the device has synced
+    And the device is offline
+    When the user runs "read" offline on a "position" record
+    Then the device refuses it as "not_available_offline"
+    When the user runs "create" offline on a "position" record
+    Then the device refuses it as "not_available_offline"
+    And the device holds no "position" records
+    When the device goes online and syncs
+    Then the sync uploads nothing
+    And the server record is unchanged
+
+  @MO-ENT-031
+  Scenario: Writes made offline are uploaded in order and lookups resolve to server ids
+    Given the device has synced
+    And the device is offline
+    When the user creates a "account" named "Offline Traders" offline
+    And the user creates a "contact" named "Offline-Okafor" for "Offline Traders" offline
+    And the user renames "Offline Traders" to "Offline Traders Ltd" offline
+    And the user creates a "task" named "Scratch note" offline
+    And the user deletes "Scratch note" offline
+    Then the server holds no "account" named "Offline Traders"
+    And the server holds no "contact" named "Offline-Okafor"
+    When the device goes online and syncs
+    Then the sync reports no errors
+    And the server holds one "account" named "Offline Traders Ltd"
+    And the server holds no "account" named "Offline Traders"
+    And the server holds one "contact" named "Offline-Okafor"
+    And on the server "Offline-Okafor" points to "Offline Traders Ltd"
+    And the server holds no "task" named "Scratch note"
+
+  @MO-ENT-032
+  Scenario: Convert Activity to Case offline creates a linked case, uploaded at the next sync
+    Given the server holds a "appointment" record the user's profile downloads
+    And the device has synced
+    And the device is offline
+    When the user runs "convert_to_case" offline on a "appointment" record
+    Then the device answers from its local store
+    And the server holds no "incident" named "Site visit"
+    When the device goes online and syncs
+    Then the sync reports no errors
+    And the server shows the offline "convert_to_case"
+
+  @MO-ENT-033
+  Scenario: Qualifying a lead offline marks it qualified and the server creates what was asked
+    Given the server holds a "lead" record the user's profile downloads
+    And the device has synced
+    And the device is offline
+    When the user qualifies the lead offline, creating an account, a contact and an opportunity
+    Then the device shows the lead qualified
+    When the device goes online and syncs
+    Then the sync reports no errors
+    And the server shows the offline "qualify"
+    And the server holds the account, contact and opportunity the qualification created
+
+  @MO-ENT-033
+  Scenario: Disqualifying a lead offline sets a disqualified status reason
+    Given the server holds a "lead" record the user's profile downloads
+    And the device has synced
+    And the device is offline
+    When the user runs "disqualify" offline on a "lead" record
+    Then the device answers from its local store
+    When the device goes online and syncs
+    Then the sync reports no errors
+    And the server shows the offline "disqualify"

@@ -75,6 +75,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{requirement.id}: {requirement.statement}")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_bdd_apply_tag(tag: str, function: object) -> object:
     """A requirement tag becomes its own marker plus ``requirement(id)``; other tags are left to
     pytest-bdd (and ``--strict-markers``)."""

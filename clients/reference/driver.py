@@ -15,13 +15,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import httpx
-
 from clients.reference import records
 from clients.reference.catalog import (
     ACTIVITY_POINTER,
     ACTIVITY_TYPES,
-    Catalog,
     ClientError,
     Command,
     InvalidRequest,
@@ -103,21 +100,12 @@ class ReferenceClient:
 
     def configure(self, message: Message) -> Message:
         server_url, token = _text(message, "server_url"), _text(message, "token")
-        transport = message.get("transport")
-        if transport is not None and not isinstance(transport, httpx.BaseTransport):
-            raise InvalidRequest("'transport' must be an httpx transport.")
         ca_file = message.get("ca_file")
-        if ca_file is not None and not isinstance(ca_file, str):
-            raise InvalidRequest("'ca_file' must be the path of a PEM file of trusted certificates.")
-        entities = message.get("offline_entities")  # the seam the offline profile will fill
-        if entities is not None and not (
-            isinstance(entities, list) and all(isinstance(e, str) for e in entities)
-        ):
-            raise InvalidRequest("'offline_entities' must be a list of entity logical names.")
+        user_id = message.get("user_id")
         self._close()
         store = LocalStore(str(message.get("database", ":memory:")))
-        api = WebApi(server_url, token, transport=transport, ca_file=ca_file)
-        self.engine = SyncEngine(store, api, Catalog.for_profile(entities))
+        api = WebApi(server_url, token, ca_file=ca_file)
+        self.engine = SyncEngine(store, api, None if user_id is None else str(user_id).lower())
         self.online = True
         return {}
 
@@ -267,10 +255,7 @@ class ReferenceClient:
         engine = self._engine()
         entity = _text(message, "entity")
         engine.catalog.check(entity, command)
-        info = engine.metadata().get(entity)
-        if info is None:
-            raise NotConfigured("The device has no data yet; 'sync' once before working offline.")
-        return entity, info
+        return entity, engine.metadata()[entity]
 
     def _values(self, info: EntityInfo, values: Any) -> records.Record:
         """The ``values`` of a write, checked, with lookups as ``{entity, id}``."""

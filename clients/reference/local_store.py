@@ -3,8 +3,9 @@
 One table per offline entity (``rec_<entity>``) holds records as JSON keyed by id; records
 use the client's own shape (plain columns, lookups as ``{"entity", "id"}``). Beside them:
 the ordered upload queue of offline writes, the id map from offline ids (given to records
-created on the device) to the ids the server assigned at upload, each entity's delta link, and
-the entity metadata downloaded at the first sync. Everything is plain SQL on ``sqlite3``.
+created on the device) to the ids the server assigned at upload, each entity's delta link, the
+entity metadata downloaded at sync, and the offline entities of the user's profile as the last
+sync read them. Everything is plain SQL on ``sqlite3``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ CREATE TABLE IF NOT EXISTS upload_queue (
 CREATE TABLE IF NOT EXISTS id_map (offline_id TEXT PRIMARY KEY, server_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS delta_links (entity TEXT PRIMARY KEY, link TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entity_metadata (entity TEXT PRIMARY KEY, definition TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS device_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -145,6 +147,17 @@ class LocalStore:
             self._db.execute(
                 "INSERT OR REPLACE INTO delta_links (entity, link) VALUES (?, ?)", (entity, link)
             )
+
+    def offline_entities(self) -> tuple[str, ...] | None:
+        """The entities the user's profile takes offline, as the last sync read it (None: never)."""
+        row = self._db.execute("SELECT value FROM device_state WHERE key = 'offline_entities'").fetchone()
+        return None if row is None else tuple(json.loads(row[0]))
+
+    def set_offline_entities(self, entities: tuple[str, ...]) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO device_state (key, value) VALUES ('offline_entities', ?)",
+            (json.dumps(list(entities)),),
+        )
 
     def metadata(self) -> dict[str, Record]:
         rows = self._db.execute("SELECT entity, definition FROM entity_metadata").fetchall()

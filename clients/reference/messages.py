@@ -4,9 +4,7 @@ The driver protocol wants ``invalid_request`` for a request with a missing, mist
 property, whatever state the client is in (even before ``configure``), so the check is a table
 read ahead of dispatch rather than scattered through the handlers. Each command names its
 required and optional properties with the JSON type each must have. ``configure`` also takes
-the client's own options: ``transport`` (an httpx transport, in-process tests only), ``ca_file``
-(the PEM of a CA to trust), ``database`` (a SQLite file that keeps the device across restarts)
-and ``offline_entities`` (the seam where the offline profile will narrow the offline set).
+the client's own option ``database`` (a SQLite file that keeps the device across restarts).
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ REQUESTS: dict[str, tuple[Fields, Fields]] = {
     "handshake": ({"protocol_version": int}, {}),
     "configure": (
         {"server_url": str, "token": str},
-        {"user_id": str, "transport": object, "ca_file": str, "database": str, "offline_entities": list},
+        {"user_id": str, "ca_file": str, "database": str},
     ),
     "sync": ({}, {}),
     "go_offline": ({}, {}),
@@ -46,8 +44,6 @@ JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "
 
 
 def _has_type(value: Any, expected: type) -> bool:
-    if expected is object:
-        return True
     if expected is int and isinstance(value, bool):  # JSON true is not a number
         return False
     return isinstance(value, expected)

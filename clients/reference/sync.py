@@ -7,6 +7,7 @@ references resolve those offline ids to the ids the server assigns; a failing ch
 back only its own records. Each failure becomes a per-record error (a protocol code, with the
 server's code and message), and the device puts the records it touched back as the server
 holds them. ``QualifyLead`` is used when the server offers it, else the lead's state is set.
+Each sync first reads the user's offline profile: its entities are the device's offline set.
 Download runs a change-tracking query per offline entity the first time and follows the saved
 delta link afterwards; ``$deletedEntity`` entries remove local rows, and an expired delta token
 starts that entity afresh.
@@ -20,7 +21,7 @@ from typing import Any
 import httpx
 
 from clients.reference import records
-from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError
+from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError, NotConfigured
 from clients.reference.local_store import LocalStore, QueuedChange
 from clients.reference.webapi import BatchRequest, BatchResponse, EntityInfo, WebApi, WebApiError
 from harness.errors import ErrorCode
@@ -118,8 +119,17 @@ def group_changes(queue: list[QueuedChange]) -> list[list[QueuedChange]]:
 class SyncEngine:
     """Runs sync cycles for one device against one organization."""
 
-    def __init__(self, store: LocalStore, api: WebApi, catalog: Catalog) -> None:
-        self.store, self.api, self.catalog = store, api, catalog
+    def __init__(self, store: LocalStore, api: WebApi, user_id: str | None = None) -> None:
+        self.store, self.api, self.user_id = store, api, user_id
+
+    @property
+    def catalog(self) -> Catalog:
+        """What works offline on this device: the section-1 table narrowed to the user's offline
+        profile as the last sync read it."""
+        entities = self.store.offline_entities()
+        if entities is None:
+            raise NotConfigured("The device has no data yet; 'sync' once before working offline.")
+        return Catalog.for_profile(entities)
 
     def metadata(self) -> dict[str, EntityInfo]:
         return {name: EntityInfo.from_json(d) for name, d in self.store.metadata().items()}
@@ -127,14 +137,29 @@ class SyncEngine:
     def run(self) -> SyncResult:
         result = SyncResult()
         try:
-            if not self.store.metadata():
-                definitions = self.api.entity_definitions(self.catalog.entities)
-                self.store.save_metadata({name: info.as_json() for name, info in definitions.items()})
+            self.read_profile()
             self.upload(result)
             self.download(result)
         except (httpx.HTTPError, WebApiError) as error:
             raise SyncFailed(f"The sync stopped: {error}") from error
         return result
+
+    def read_profile(self) -> None:
+        """Read the user's offline profile: download the metadata of its entities only (the
+        first time each appears), and drop the local rows of entities it no longer holds. Queued
+        writes keep their metadata, so they still upload."""
+        if self.user_id is None:
+            self.user_id = self.api.who_am_i()
+        catalog = Catalog.for_profile(self.api.offline_profile_entities(self.user_id))
+        for dropped in set(self.store.offline_entities() or ()) - set(catalog.entities):
+            self.store.clear(dropped)
+            self.store.set_delta_link(dropped, None)
+        known = self.store.metadata()
+        missing = tuple(name for name in catalog.entities if name not in known)
+        if missing:
+            definitions = self.api.entity_definitions(missing)
+            self.store.save_metadata({name: info.as_json() for name, info in definitions.items()})
+        self.store.set_offline_entities(catalog.entities)
 
     # --- upload --------------------------------------------------------------------------------
 

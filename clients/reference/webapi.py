@@ -143,6 +143,21 @@ class WebApi:
 
     # --- metadata ------------------------------------------------------------------------------
 
+    def who_am_i(self) -> str:
+        return str(self.get_json("WhoAmI")["UserId"]).lower()
+
+    def offline_profile_entities(self, user_id: str) -> list[str]:
+        """The tables the user's mobile offline profile takes offline (none without a profile)."""
+        user = self.get_json(f"systemusers({user_id})?$select=_mobileofflineprofileid_value")
+        profile_id = user.get("_mobileofflineprofileid_value")
+        if not profile_id:
+            return []
+        items = self.get_json(
+            f"mobileofflineprofileitems?$filter=_regardingobjectid_value eq {profile_id}"
+            "&$select=selectedentitytypecode"
+        )
+        return sorted(str(item["selectedentitytypecode"]) for item in items["value"])
+
     def entity_definitions(self, names: tuple[str, ...]) -> dict[str, EntityInfo]:
         """The definitions of ``names`` with the navigation properties of their lookups, and the
         entity sets of the lookups' targets (to bind them); nothing about other entities."""

@@ -98,6 +98,7 @@ def create_on_server(organization: Dataverse, device: Device, entity: str) -> Ar
 
 
 @given(parsers.parse('the server holds a "{entity}" record the user\'s profile downloads'))
+@given(parsers.parse('the server holds a "{entity}" record'))
 def server_holds_record(device: Device, organization: Dataverse, entity: str) -> None:
     record = create_on_server(organization, device, entity)
     before = server_record(organization, entity, record.record_id)

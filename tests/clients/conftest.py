@@ -1,10 +1,10 @@
 """Fixtures for the reference client's tests: a mock organization reached two ways.
 
-``organization`` is parametrized: ``inprocess`` routes the client's httpx calls through an
-``httpx.MockTransport`` into the mock's ASGI app (a Starlette ``TestClient``, no socket), and
-``loopback`` points the client at a real ``mock-dataverse serve`` over TLS (one process per
-module, reset before each test). Both start from seed 1, scale 5, so every test runs on both
-paths and must see the same results.
+``organization`` is parametrized: ``inprocess`` is the harness's embedded mock, where respx
+hands the client's httpx calls to the mock's ASGI app (no socket), and ``loopback`` points the
+client at a real ``mock-dataverse serve`` over TLS (one process per module, reset before each
+test). Both start from seed 1, scale 5, with the administrator given the seeded "Field Sales"
+offline profile, so every test runs on both paths and must see the same results.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from starlette.testclient import TestClient
 
 from clients.reference import ReferenceClient
 from clients.reference.sync import SyncResult
-from mock_server.app import Settings, create_app
-from mock_server.faults import InjectedConnectionFault
+from harness.dataverse import embedded_inprocess
+from mock_server.seed import ADMIN_USER_ID
+from mock_server.seed.offline import PROFILE_NAME
 from tests.conftest import ADMIN_HEADERS, LiveServer, start_server, stop_server
 
 TOKEN = ADMIN_HEADERS["Authorization"].removeprefix("Bearer ")
@@ -33,12 +34,21 @@ class Organization:
 
     name: str
     server_url: str
-    connection: dict[str, Any]  # extra 'configure' fields: a transport or a CA file
-    admin: httpx.Client  # the admin's Web API client (base URL = the Web API root)
+    connection: dict[str, Any]  # extra 'configure' fields: the CA file of a TLS server
+    admin: httpx.Client | TestClient  # the admin's Web API client (base URL = the Web API root)
     origin: str
 
     def reset(self) -> None:
         self.admin.post(f"{self.origin}/_mock/reset").raise_for_status()
+
+    def give_the_administrator_a_profile(self, profile: str = PROFILE_NAME) -> None:
+        """Assign the seeded offline profile to the administrator the tests sign in as."""
+        found = self.get(f"mobileofflineprofiles?$filter=name eq '{profile}'&$select=name")["value"]
+        self.assign_profile(found[0]["mobileofflineprofileid"])
+
+    def assign_profile(self, profile_id: str) -> None:
+        bind = {"mobileofflineprofileid@odata.bind": f"/mobileofflineprofiles({profile_id})"}
+        self.admin.patch(f"systemusers({ADMIN_USER_ID})", json=bind).raise_for_status()
 
     def get(self, path: str) -> Any:
         response = self.admin.get(path, headers={"Prefer": 'odata.include-annotations="*"'})
@@ -86,20 +96,6 @@ class Device:
         return code
 
 
-def _forwarding_transport(test_client: TestClient) -> httpx.MockTransport:
-    def forward(request: httpx.Request) -> httpx.Response:
-        try:
-            answer = test_client.request(
-                request.method, str(request.url), headers=dict(request.headers), content=request.content
-            )
-        except InjectedConnectionFault as fault:  # what a dropped socket looks like to httpx
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.") from fault
-        headers = [(k, v) for k, v in answer.headers.multi_items() if k.lower() != "content-encoding"]
-        return httpx.Response(answer.status_code, headers=headers, content=answer.content)
-
-    return httpx.MockTransport(forward)
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server = start_server(tmp_path_factory.mktemp("reference-client"), "--scale", "5")
@@ -109,12 +105,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def inprocess_organization() -> Iterator[Organization]:
-    app = create_app(Settings(scale=5))
-    with TestClient(app, base_url="https://testserver") as test_client:
-        transport = _forwarding_transport(test_client)
-        base = "https://testserver/api/data/v9.2/"
-        with httpx.Client(base_url=base, transport=transport, headers=ADMIN_HEADERS) as admin:
-            yield Organization("inprocess", base, {"transport": transport}, admin, "https://testserver")
+    with embedded_inprocess(scale=5) as dataverse, dataverse.serving_clients():
+        organization = Organization("inprocess", dataverse.server_url, {}, dataverse.admin, dataverse.origin)
+        organization.give_the_administrator_a_profile()
+        yield organization
 
 
 @pytest.fixture
@@ -125,6 +119,7 @@ def loopback_organization(live: LiveServer) -> Iterator[Organization]:
             "loopback", live.base_url, {"ca_file": str(live.ca_file)}, admin, live.origin
         )
         organization.reset()
+        organization.give_the_administrator_a_profile()
         yield organization
 
 

@@ -31,9 +31,7 @@ def test_refused_commands_queue_nothing_and_leave_the_server_untouched(
         == "read_only_offline"
     )
     assert device.refuse("create", entity="activitypointer", values={"subject": "A"}) == "command_not_offered"
-    assert (
-        device.refuse("delete", entity="systemuser", record_id=product["productid"]) == "read_only_offline"
-    )
+    assert device.refuse("delete", entity="systemuser", record_id=product["productid"]) == "read_only_offline"
     assert device.refuse("qualify", entity="lead", record_id="x") == "not_found"
     assert device.refuse("qualify", entity="contact", record_id="x") == "command_not_offered"
     assert device.refuse("disqualify", entity="account", record_id="x", status=5) == "command_not_offered"
@@ -66,16 +64,32 @@ def test_an_entity_outside_the_offline_set_is_not_available_offline(device: Devi
 
 
 def test_the_offline_profile_narrows_the_offline_set(organization: Organization) -> None:
-    device = Device()
-    device.call(
-        "configure",
-        server_url=organization.server_url,
-        token=TOKEN,
-        offline_entities=["account"],
-        **organization.connection,
+    """The device's offline set is what the user's profile holds, read again at every sync."""
+    created = organization.admin.post(
+        "mobileofflineprofiles", json={"name": "Accounts only"}, headers={"Prefer": "return=representation"}
     )
+    profile_id = created.json()["mobileofflineprofileid"]
+    item = {
+        "name": "Accounts",
+        "regardingobjectid@odata.bind": f"/mobileofflineprofiles({profile_id})",
+        "selectedentitytypecode": "account",
+        "recorddistributioncriteria": 1,
+    }
+    organization.admin.post("mobileofflineprofileitems", json=item).raise_for_status()
+    organization.assign_profile(profile_id)
+    device = Device()
+    device.call("configure", server_url=organization.server_url, token=TOKEN, **organization.connection)
     device.call("sync")
     assert set(device.sync_details().downloaded) == {"account"}
+    assert device.refuse("query", entity="contact") == "not_available_offline"
+    assert device.call("local_records", entity="contact")["records"] == []
+    assert device.call("local_records", entity="account")["records"]
+
+    organization.give_the_administrator_a_profile()  # Field Sales: contacts too
+    device.call("sync")
+    assert device.call("local_records", entity="contact")["records"]
+    organization.assign_profile(profile_id)
+    device.call("sync")
     assert device.refuse("query", entity="contact") == "not_available_offline"
     assert device.call("local_records", entity="contact")["records"] == []
     device.call("shutdown")

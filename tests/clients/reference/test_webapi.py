@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from clients.reference.webapi import BatchRequest, WebApi, WebApiError
@@ -11,9 +10,7 @@ from tests.clients.conftest import TOKEN, Organization
 
 @pytest.fixture
 def api(inprocess_organization: Organization) -> WebApi:
-    transport = inprocess_organization.connection["transport"]
-    assert isinstance(transport, httpx.BaseTransport)
-    return WebApi(inprocess_organization.server_url, TOKEN, transport=transport)
+    return WebApi(inprocess_organization.server_url, TOKEN)
 
 
 def test_a_change_set_with_a_content_id_reference(api: WebApi, inprocess_organization: Organization) -> None:

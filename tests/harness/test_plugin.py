@@ -1,0 +1,89 @@
+"""The pytest plugin: requirement tags as markers, unknown tags refused, and a client that fails
+in one scenario replaced by a fresh one for the next (run in a separate pytest with pytester)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+STEPS = """
+from pytest_bdd import given, scenarios, then, when
+from harness.protocol.messages import GoOffline, GoOnline
+
+scenarios(".")
+
+
+@given("a device")
+def a_device(device):
+    pass
+
+
+@when("it goes offline")
+def goes_offline(device):
+    device.run(GoOffline())
+
+
+@then("it can go online again")
+def goes_online(device):
+    device.run(GoOnline())
+"""
+
+SCENARIO = """
+  @{tag}
+  Scenario: {name}
+    Given a device
+    When it goes offline
+    Then it can go online again
+"""
+
+
+def feature(*scenarios: tuple[str, str]) -> str:
+    body = "".join(SCENARIO.format(tag=tag, name=name) for tag, name in scenarios)
+    return "Feature: Plugin check\n" + body
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makepyfile(test_steps=STEPS)
+    return pytester
+
+
+def test_requirement_tags_become_markers_that_select_scenarios(suite: pytest.Pytester) -> None:
+    suite.makefile(".feature", plugin=feature(("MO-ENT-001", "First"), ("MO-ENT-012", "Second")))
+    result = suite.runpytest("-p", "no:randomly", "--strict-markers", "-m", "MO-ENT-012", "-q")
+    result.assert_outcomes(passed=1, deselected=1)
+    listed = suite.runpytest("--markers")
+    listed.stdout.fnmatch_lines(["@pytest.mark.requirement(id): *", "@pytest.mark.MO-ENT-001: *"])
+
+
+def test_an_unknown_requirement_tag_stops_the_run(suite: pytest.Pytester) -> None:
+    suite.makefile(".feature", plugin=feature(("MO-ENT-999", "Unknown")))
+    result = suite.runpytest("--strict-markers", "-q")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*@MO-ENT-999 names no requirement of the catalogue*"])
+
+
+def test_a_client_that_crashes_is_replaced_for_the_next_scenario(suite: pytest.Pytester) -> None:
+    suite.makepyfile(
+        crashing_client=textwrap.dedent(
+            """
+            from clients.reference import ReferenceClient
+
+            class CrashesOnce(ReferenceClient):
+                crashed = False
+
+                def handle(self, message):
+                    if message.get("cmd") == "go_offline" and not CrashesOnce.crashed:
+                        CrashesOnce.crashed = True
+                        raise RuntimeError("the device ran out of memory")
+                    return super().handle(message)
+            """
+        )
+    )
+    suite.makefile(".feature", plugin=feature(("MO-ENT-001", "Crashes"), ("MO-ENT-001", "Recovers")))
+    result = suite.runpytest("-p", "no:randomly", "--client", "inprocess:crashing_client:CrashesOnce", "-q")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*ClientCrashed*ran out of memory*"])
