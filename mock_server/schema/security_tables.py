@@ -3,12 +3,26 @@
 Kept apart from ``definitions.py`` (the data entities) so each area owns its own definitions;
 ``registry.py`` joins them into the one schema. Names and object type codes are Dataverse's;
 ``roleprivileges`` is an intersect in Dataverse, here a table of its own because it carries the
-depth mask as a column. Field security: profiles of field permissions, held by users and teams.
+depth mask as a column. Field security: profiles of field permissions, held by users and teams,
+and field sharing (``principalobjectattributeaccess``: one secured column of one row shared with
+a user or team, for reading and / or updating).
 """
 
 from __future__ import annotations
 
-from mock_server.schema.builders import T, entity, entityname, integer, memo, picklist, simple_lookup, string
+from mock_server.schema.builders import (
+    T,
+    boolean,
+    entity,
+    entityname,
+    integer,
+    lookup,
+    memo,
+    picklist,
+    simple_lookup,
+    string,
+    to,
+)
 from mock_server.schema.model import Attribute, Entity, ManyToMany, Ownership
 from mock_server.schema.model import RequiredLevel as R
 
@@ -116,6 +130,38 @@ ENTITIES: tuple[Entity, ...] = (
             cascade_delete=True,
             required=R.SYSTEM_REQUIRED,
         ),
+    ),
+)
+
+# Tables with secured columns, whose rows' columns can be shared (``objectid`` targets).
+FIELD_SHARING_TARGETS = ("account", "contact")
+
+ENTITIES += (
+    entity(
+        "principalobjectattributeaccess",
+        "principalobjectattributeaccessset",
+        "Field Sharing",
+        "Field Sharing",
+        44,
+        ORG,
+        _guid("attributeid", "Attribute"),
+        lookup(
+            "objectid",
+            "Entity",
+            *(to(t, f"{t}_principalobjectattributeaccess", f"objectid_{t}") for t in FIELD_SHARING_TARGETS),
+            cascade_delete=True,
+            required=R.SYSTEM_REQUIRED,
+        ),
+        lookup(
+            "principalid",
+            "Principal",
+            to("systemuser", "systemuser_principalobjectattributeaccess", "principalid_systemuser"),
+            to("team", "team_principalobjectattributeaccess", "principalid_team"),
+            cascade_delete=True,
+            required=R.SYSTEM_REQUIRED,
+        ),
+        boolean("readaccess", "Read Access"),
+        boolean("updateaccess", "Update Access"),
     ),
 )
 

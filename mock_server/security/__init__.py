@@ -23,7 +23,9 @@ Decisions where Dataverse's documentation leaves room:
   model (``position.parentpositionid``), covering rows owned by or shared with the reports and
   their teams (a read-only share stays read-only); depth defaults to 3.
 * Field security: secured columns read as null and refuse writes (403) unless a field security
-  profile allows them; holders of the System Administrator role bypass it.
+  profile allows them; holders of the System Administrator role bypass it. Field sharing
+  (``principalobjectattributeaccess``) opens one column of one row to a user or team. Filters
+  and sorts see an unreadable secured column as null, so they cannot reveal its values.
 * Change tracking: a delta compares what the user may read now with what it could read at the
   token (``history.py`` keeps earlier access and earlier owners and shares): a row that left the
   user's sight (an assign away, a revoked share, a lost role or team) comes back as removed, one
@@ -55,6 +57,7 @@ IDENTITY_SOURCES = frozenset(
         "fieldpermission",
         "systemuserprofiles_association",
         "teamprofiles_association",
+        "principalobjectattributeaccess",  # field sharing
     }
 )
 

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Connection, or_, select
 
 from mock_server.errors import AccessDenied, PrivilegeDenied
 from mock_server.schema import Entity, Ownership, schema
+from mock_server.schema.model import metadata_id
 from mock_server.schema.security_tables import ALLOWED, DEEP, GLOBAL, LOCAL
 from mock_server.security.privileges import ACCESS_RIGHTS, by_name, privilege_name
 from mock_server.store.tables import tables
@@ -64,6 +65,9 @@ class Access:
     # A System Administrator reads and writes every secured column.
     is_administrator: bool = False
     field_rights: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    # Field sharing: (entity, column) -> the rows shared with the user or the user's teams for
+    # reading, and for updating.
+    field_shares: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     # Built conditions by entity: a retrieve asks for one on every request.
     _conditions: dict[str, ColumnElement[bool] | None] = field(default_factory=dict, repr=False)
 
@@ -77,8 +81,22 @@ class Access:
             if "Read" in self.field_rights.get((entity.logical_name, name), ())
         }
 
-    def may_set(self, entity: Entity, column: str, verb: str) -> bool:
-        return self.is_administrator or verb in self.field_rights.get((entity.logical_name, column), ())
+    def field_shared(self, entity: Entity) -> dict[str, frozenset[str]]:
+        """The hidden columns of ``entity`` shared with the user on some rows, and those rows."""
+        hidden = self.hidden(entity)
+        return {
+            column: rows[0]
+            for (name, column), rows in self.field_shares.items()
+            if name == entity.logical_name and column in hidden and rows[0]
+        }
+
+    def may_set(self, entity: Entity, column: str, verb: str, row_id: str | None = None) -> bool:
+        """Whether a profile lets the user set ``column`` (``verb``: Create or Update), or, for
+        an update of row ``row_id``, the column of that row is shared with the user to update."""
+        if self.is_administrator or verb in self.field_rights.get((entity.logical_name, column), ()):
+            return True
+        shared = self.field_shares.get((entity.logical_name, column))
+        return verb == "Update" and shared is not None and row_id in shared[1]
 
     @property
     def privilege_count(self) -> int:
@@ -324,6 +342,7 @@ def load_access(conn: Connection, user_id: str, business_unit_id: str, team_ids:
         deeper_reports=deeper,
         is_administrator=administrator,
         field_rights=_field_rights(conn, user_id, team_ids),
+        field_shares=_field_shares(conn, (user_id, *team_ids)),
     )
 
 
@@ -362,6 +381,39 @@ def _field_rights(
                 if value == ALLOWED:
                     allowed.add(verb)
     return {key: frozenset(verbs) for key, verbs in rights.items()}
+
+
+@cache
+def secured_by_id() -> dict[str, tuple[str, str]]:
+    """Every secured column's MetadataId (``principalobjectattributeaccess.attributeid``) ->
+    (entity, column)."""
+    return {
+        metadata_id(e.logical_name, a.logical_name): (e.logical_name, a.logical_name)
+        for e in schema().entities
+        for a in e.attributes
+        if a.is_secured
+    }
+
+
+def _field_shares(
+    conn: Connection, principals: tuple[str, ...]
+) -> dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]]:
+    """The columns of single rows shared with these principals, for reading and for updating."""
+    shares = tables()["principalobjectattributeaccess"]
+    stmt = select(shares.c.attributeid, shares.c.objectid, shares.c.readaccess, shares.c.updateaccess).where(
+        shares.c.principalid.in_(principals)
+    )
+    found: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    for attribute_id, object_id, read, write in conn.execute(stmt):
+        column = secured_by_id().get(str(attribute_id).lower())
+        if column is None:
+            continue
+        rows = found.setdefault(column, (set(), set()))
+        if read:
+            rows[0].add(object_id)
+        if write:
+            rows[1].add(object_id)
+    return {key: (frozenset(read), frozenset(write)) for key, (read, write) in found.items()}
 
 
 def _reports(conn: Connection, manager: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mock_server.errors import Forbidden
+from sqlalchemy import select
+
+from mock_server.errors import DataverseError, Forbidden, InvalidArgument
 from mock_server.schema import Entity, ManyToMany
-from mock_server.security.access import Access, entity_named
+from mock_server.security.access import Access, entity_named, secured_by_id
 from mock_server.store.records import require_row
+from mock_server.store.tables import tables
 
 if TYPE_CHECKING:
     from mock_server.store.records import Writer
@@ -40,7 +43,49 @@ class AttributePermissionDenied(Forbidden):
         )
 
 
+class AlreadyShared(DataverseError):
+    """Field sharing: the column of that row is already shared with that principal."""
+
+    status = 400
+    code = "0x8004f50b"
+
+
+def _check_field_share(writer: Writer, operation: str, current: Row | None, new: Row) -> None:
+    """A field share names a secured column of the row it shares, once per principal; the
+    sharer needs Share access to the row. The column, row and principal never change."""
+    conn = writer.conn
+    if current is not None:
+        fixed = ("attributeid", "objectid", "principalid")
+        if operation == "update" and any(new.get(k) != current.get(k) for k in fixed):
+            raise InvalidArgument("attributeid, objectid and principalid of a field share cannot be changed.")
+    target = entity_named(str(new.get("objectid__target") or "account"))
+    column = secured_by_id().get(str(new.get("attributeid") or "").lower())
+    if column is None or column[0] != target.logical_name:
+        raise InvalidArgument(
+            f"The attribute with id '{new.get('attributeid')}' is not a secured attribute of entity "
+            f"'{target.logical_name}'; only secured attributes can be shared."
+        )
+    row = require_row(conn, target, str(new["objectid"]))
+    access = writer.caller.policy
+    if isinstance(access, Access):
+        access.check(conn, target, row, "Share")
+    if operation == "create":
+        shares = tables()["principalobjectattributeaccess"]
+        same = select(shares.c.principalobjectattributeaccessid).where(
+            shares.c.attributeid == new["attributeid"],
+            shares.c.objectid == new["objectid"],
+            shares.c.principalid == new["principalid"],
+        )
+        if conn.execute(same.limit(1)).first() is not None:
+            raise AlreadyShared(
+                f"The attribute '{column[1]}' of {target.logical_name} {new['objectid']} is already shared "
+                f"with principal {new['principalid']}."
+            )
+
+
 def check_write(writer: Writer, entity: Entity, operation: str, current: Row | None, new: Row) -> None:
+    if entity.logical_name == "principalobjectattributeaccess":
+        _check_field_share(writer, operation, current, new)
     access = writer.caller.policy
     if not isinstance(access, Access):
         return
@@ -67,7 +112,7 @@ def _check_secured(access: Access, entity: Entity, current: Row | None, new: Row
             continue
         name = attribute.logical_name
         changed = new.get(name) is not None if current is None else new.get(name) != current.get(name)
-        if changed and not access.may_set(entity, name, verb):
+        if changed and not access.may_set(entity, name, verb, str(new.get(entity.primary_id))):
             raise AttributePermissionDenied(access.user_id, entity, name, verb)
 
 

@@ -13,14 +13,16 @@ restricts only the outer link's matches, never the parent rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, FromClause, Select, Table, and_, null
+from sqlalchemy import ColumnElement, FromClause, Select, Table, and_
 from sqlalchemy.sql.util import ClauseAdapter
 
 from mock_server.odata.filter import FilterScope, compile_filter
+from mock_server.odata.filter.scope import readable_column
 from mock_server.odata.plan import LinkPlan, OrderItem, QueryPlan, walk_links
 from mock_server.schema import Attribute, Entity, schema
 from mock_server.store.tables import tables
@@ -82,6 +84,8 @@ class LinkPolicy(Protocol):
 
     def hidden(self, entity: Entity) -> frozenset[str]: ...
 
+    def field_shared(self, entity: Entity) -> Mapping[str, frozenset[str]]: ...
+
 
 def join_links(plan: QueryPlan, root: FromClause, scope: FilterScope, policy: LinkPolicy) -> Joined:
     """The root table joined with every link of ``plan``; ``scope`` is the root's filter scope.
@@ -116,16 +120,18 @@ def join_links(plan: QueryPlan, root: FromClause, scope: FilterScope, policy: Li
     for column in linked_columns(plan):
         table = aliased[column.alias]
         entity = entities[column.alias]
-        if schema().entity(entity.logical_name) and column.attribute.logical_name in policy.hidden(entity):
-            columns.append(null().label(column.label))
-        else:
-            columns.append(table.c[column.attribute.logical_name].label(column.label))
+        columns.append(_shown(policy, entity, table, column.attribute.logical_name).label(column.label))
         if column.target_label is not None:
             columns.append(table.c[column.attribute.target_column].label(column.target_label))
-    order = [_order(aliased[link.alias], item) for link in links for item in link.order_by]
+    order = [
+        _order(policy, link.entity, aliased[link.alias], item) for link in links for item in link.order_by
+    ]
     tiebreakers: list[ColumnElement[Any]]
     if plan.distinct:  # rows are told apart by what they show; a hidden key would undo DISTINCT
-        tiebreakers = [aliased[c.alias].c[c.attribute.logical_name] for c in linked_columns(plan)]
+        tiebreakers = [
+            _shown(policy, entities[c.alias], aliased[c.alias], c.attribute.logical_name)
+            for c in linked_columns(plan)
+        ]
     else:
         tiebreakers = [c for link in links for c in _key(aliased[link.alias], link.entity)]
     return Joined(from_clause, variables, tuple(columns), tuple(order), tuple(tiebreakers))
@@ -142,8 +148,17 @@ def split_linked(plan: QueryPlan, row: Row) -> dict[str, Row]:
     return linked
 
 
-def _order(table: FromClause, item: OrderItem) -> ColumnElement[Any]:
-    column = table.c[item.attribute.logical_name]
+def _shown(policy: LinkPolicy, entity: Entity, table: FromClause, name: str) -> ColumnElement[Any]:
+    """A linked column as the caller may see it (intersect tables have no secured columns)."""
+    return (
+        readable_column(policy, entity, table, name)
+        if schema().entity(entity.logical_name)
+        else table.c[name]
+    )
+
+
+def _order(policy: LinkPolicy, entity: Entity, table: FromClause, item: OrderItem) -> ColumnElement[Any]:
+    column = _shown(policy, entity, table, item.attribute.logical_name)
     return column.desc() if item.descending else column
 
 

@@ -9,15 +9,16 @@ back beside each row, by alias, in ``Fetched.linked``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Connection, Dialect, Result, Select, bindparam, func, null, select
+from sqlalchemy import ColumnElement, Connection, Dialect, Result, Select, bindparam, func, select
 
 from mock_server.odata.filter import FilterScope, compile_filter
+from mock_server.odata.filter.scope import readable_column
 from mock_server.odata.plan import QueryPlan
 from mock_server.schema import Entity, Navigation, NavigationKind, schema
 from mock_server.store.links import Joined, join_links, split_linked
@@ -35,6 +36,9 @@ class RowPolicy(Protocol):
 
     def hidden(self, entity: Entity) -> frozenset[str]:
         """Secured columns of ``entity`` the caller may not read; they read as null."""
+
+    def field_shared(self, entity: Entity) -> Mapping[str, frozenset[str]]:
+        """Of the hidden columns, those shared with the caller on some rows: their ids."""
 
     def reaches(self, conn: Connection, entity: Entity, row: Row, verb: str) -> bool: ...
 
@@ -65,6 +69,9 @@ class Caller:
 
     def hidden(self, entity: Entity) -> frozenset[str]:
         return frozenset() if self.policy is None else self.policy.hidden(entity)
+
+    def field_shared(self, entity: Entity) -> Mapping[str, frozenset[str]]:
+        return {} if self.policy is None else self.policy.field_shared(entity)
 
 
 @dataclass
@@ -97,6 +104,7 @@ def _scope(entity: Entity, caller: Caller) -> FilterScope:
         user_id=caller.user_id,
         business_unit_id=caller.business_unit_id,
         team_ids=caller.team_ids,
+        fields=caller.policy,
     )
 
 
@@ -122,15 +130,41 @@ def _all_columns(entity: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1024)
-def _select(entity: str, columns: frozenset[str], hidden: frozenset[str] = frozenset()) -> Select[Any]:
+def _select(
+    entity: str,
+    columns: frozenset[str],
+    hidden: frozenset[str] = frozenset(),
+    shared: tuple[tuple[str, frozenset[str]], ...] = (),
+) -> Select[Any]:
     """The bare SELECT of some columns; built once, since building it costs more than running it.
-    ``hidden`` columns (field security) are selected as typed nulls under their own names."""
+    ``hidden`` columns (field security) are selected as typed nulls under their own names, or,
+    when ``shared`` with the caller on some rows (field sharing), as their value on those rows."""
     table = tables()[entity]
     if columns == frozenset(table.c.keys()) and not hidden:
         return select(table)  # a whole-table SELECT also has a far cheaper statement cache key
+    policy = _Concealed(hidden, dict(shared))
+    named = schema().entity(entity)
+    assert named is not None
     return select(
-        *(null().cast(table.c[n].type).label(n) if n in hidden else table.c[n] for n in sorted(columns))
+        *(
+            readable_column(policy, named, table, n).label(n) if n in hidden else table.c[n]
+            for n in sorted(columns)
+        )
     )
+
+
+@dataclass(frozen=True)
+class _Concealed:
+    """Hidden and field-shared columns of one entity, as ``readable_column`` asks for them."""
+
+    columns: frozenset[str]
+    shared: dict[str, frozenset[str]]
+
+    def hidden(self, _entity: Entity) -> frozenset[str]:
+        return self.columns
+
+    def field_shared(self, _entity: Entity) -> Mapping[str, frozenset[str]]:
+        return self.shared
 
 
 def _conditions(plan: QueryPlan, caller: Caller, joined: Joined | None = None) -> list[ColumnElement[bool]]:
@@ -202,17 +236,20 @@ def build_select(plan: QueryPlan, caller: Caller) -> Select[Any]:
     time, and with it SQLAlchemy's compiled form."""
     table = tables()[plan.entity.logical_name]
     columns = _columns(plan)
-    stmt = _select(plan.entity.logical_name, columns, caller.hidden(plan.entity) & columns)
+    hidden = caller.hidden(plan.entity) & columns
+    shared = tuple(sorted((n, ids) for n, ids in caller.field_shared(plan.entity).items() if n in hidden))
+    stmt = _select(plan.entity.logical_name, columns, hidden, shared)
     joined = join_links(plan, table, _scope(plan.entity, caller), caller) if plan.links else None
     if joined is not None:
         stmt = joined.extend(stmt)
     if plan.distinct:
         stmt = stmt.distinct()
     stmt = stmt.where(*_conditions(plan, caller, joined))
-    order = [
-        table.c[o.attribute.logical_name].desc() if o.descending else table.c[o.attribute.logical_name]
+    sorted_by = [
+        (readable_column(caller.policy, plan.entity, table, o.attribute.logical_name), o)
         for o in plan.order_by
     ]
+    order = [column.desc() if o.descending else column for column, o in sorted_by]
     if joined is None:
         return stmt.order_by(*order, table.c[plan.entity.primary_id])
     return stmt.order_by(*order, *joined.order_by, table.c[plan.entity.primary_id], *joined.tiebreakers)

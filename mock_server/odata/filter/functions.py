@@ -276,7 +276,8 @@ def compile_query_function(node: QueryFunction, scope: FilterScope) -> ColumnEle
     variable, _, name = node.property.rpartition("/")
     entity, table = base(scope, variable or None)
     attribute = function_attribute(entity, name)
-    return handler(_Call(node.name, table.c[attribute.logical_name], attribute, entity, node.values, scope))
+    column = scope.column(entity, table, attribute.logical_name)
+    return handler(_Call(node.name, column, attribute, entity, node.values, scope))
 
 
 def _window(call: _Call) -> ColumnElement[bool]:

@@ -137,7 +137,7 @@ def path_operand(path: PropertyPath, scope: FilterScope) -> Operand:
             joined = joined.join(alias, link)
         entity, current = target, alias
     attribute = value_attribute(entity, last, scope)
-    column = current.c[attribute.logical_name]
+    column = scope.column(entity, current, attribute.logical_name)
     if joined is None or first is None:
         return Operand(column, edm_type(attribute))
     subquery: ColumnElement[Any] = select(column).select_from(joined).where(first).scalar_subquery()
