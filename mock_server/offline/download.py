@@ -4,8 +4,9 @@
 table and the SELECT of the ids it picks. What each data download filter selects:
 
 ==========================  =====================================================================
-no rule                     the org data filter alone: rows modified in the last
-                            ``dayssincerecordlastmodified`` days of the mock clock; none without it
+no rule                     the org data filter alone: "Modified On - Last X Days", the rows
+                            modified from midnight ``dayssincerecordlastmodified`` days ago to now
+                            on the mock clock (the ``LastXDays`` query function); none without it
 All records                 every row
 Other data filter           the union of the chosen sets: rows the user owns, rows the user's teams
                             own, rows of the user's business unit (``businessunitid`` on the
@@ -24,13 +25,13 @@ applied on top by whoever runs the plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, false, or_, select, true
 
 from mock_server.errors import RecordNotFound
 from mock_server.fetchxml import parse_fetchxml
+from mock_server.odata.filter.functions import counted_window
 from mock_server.offline.profile import (
     OfflineProfile,
     ProfileItem,
@@ -105,8 +106,7 @@ def _condition(
     if criteria is None:
         if item.days is None or item.days <= 0:
             return false()
-        since = caller.now.replace(tzinfo=None) - timedelta(days=item.days)
-        return table.c.modifiedon >= since
+        return counted_window("LastXDays", table.c.modifiedon, caller.now, item.days)
     if criteria == ALL_RECORDS:
         return true()
     if criteria == RELATED_ONLY:

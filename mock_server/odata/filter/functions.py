@@ -280,6 +280,15 @@ def compile_query_function(node: QueryFunction, scope: FilterScope) -> ColumnEle
     return handler(_Call(node.name, column, attribute, entity, node.values, scope))
 
 
+def counted_window(name: str, column: ColumnElement[Any], now: datetime, count: int) -> ColumnElement[bool]:
+    """``column`` within a counted window such as ``LastXDays`` of ``count`` units at ``now``, as
+    the query function of that name selects it (``LastXDays``: from midnight ``count`` days ago
+    to now)."""
+    moment = naive_utc(now)
+    today = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return _COUNTED_WINDOWS[name](moment, today, count).contains(column)
+
+
 def _window(call: _Call) -> ColumnElement[bool]:
     call.require(DATETIME)
     now = naive_utc(call.scope.now)

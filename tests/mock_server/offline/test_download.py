@@ -177,3 +177,34 @@ def test_record_ids_default_to_the_caller_and_every_entity(client: TestClient) -
     assert len(body["Entities"]) == 21
     unknown = client.get(f"{API}/mobileofflineprofiles({profile_id})/{FUNCTION}(EntityName='savedquery')")
     assert unknown.status_code == 400
+
+
+def _at(client: TestClient, moment: datetime) -> None:
+    response = client.post("/_mock/clock", json={"now": moment.isoformat()})
+    assert response.status_code == 200, response.text
+
+
+def test_org_data_filter_counts_whole_days_from_midnight(client: TestClient) -> None:
+    """MO-ORG-001: "modified in the last 10 days" is Modified On - Last X Days: from midnight ten
+    days ago to now, on the mock clock, and nothing older."""
+    profile = new_profile(client)
+    new_item(client, profile, "lead", dayssincerecordlastmodified=10)
+    _at(client, NOW + timedelta(hours=6))
+    created = client.post(f"{API}/leads", json={"subject": "Edge", "lastname": "Edge"})
+    edge = created.headers["OData-EntityId"].rsplit("(", 1)[1].rstrip(")")
+    admin = client.get(f"{API}/WhoAmI").json()["UserId"]
+    _at(client, NOW + timedelta(days=10, hours=18))  # midnight ten days ago: NOW, before the edit
+    assert edge in _ids(client, profile, admin, "lead")
+    _at(client, NOW + timedelta(days=11))  # midnight ten days ago is now after it
+    assert edge not in _ids(client, profile, admin, "lead")
+
+
+def test_a_rule_downloads_its_set_whatever_the_org_data_filter(client: TestClient) -> None:
+    """MO-RULE-002 with MO-ORG-001: the org data filter stands in only for a missing rule; "All
+    records" downloads old rows too."""
+    profile = new_profile(client)
+    new_item(client, profile, "lead", recorddistributioncriteria=1, dayssincerecordlastmodified=10)
+    admin = client.get(f"{API}/WhoAmI").json()["UserId"]
+    everything = sorted(r["leadid"] for r in _rows(client, "leads?$select=leadid"))
+    _at(client, NOW + timedelta(days=365))
+    assert everything and _ids(client, profile, admin, "lead") == everything
