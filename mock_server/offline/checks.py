@@ -96,7 +96,7 @@ def _blank(value: Any) -> bool:
 
 def _check_profile(conn: Connection, operation: str, new: Row) -> None:
     if _blank(new["name"]):
-        raise ProfileNameMissing("The mobile offline profile name can not be null or empty.")
+        raise ProfileNameMissing.of()
     table = tables()["mobileofflineprofile"]
     same = conn.execute(
         select(table.c.mobileofflineprofileid).where(
@@ -105,7 +105,7 @@ def _check_profile(conn: Connection, operation: str, new: Row) -> None:
         )
     ).first()
     if same is not None:
-        raise ProfileNameAlreadyExists(f"A mobile offline profile named '{new['name']}' already exists.")
+        raise ProfileNameAlreadyExists.of()
     if operation == "create":
         for column, default in (
             ("componentstate", UNPUBLISHED),
@@ -118,7 +118,7 @@ def _check_profile(conn: Connection, operation: str, new: Row) -> None:
 
 def _check_item(conn: Connection, operation: str, new: Row) -> None:
     if _blank(new["name"]):
-        raise ProfileItemNameMissing("The mobile offline profile item name can not be null or empty.")
+        raise ProfileItemNameMissing.of()
     if new["regardingobjectid"] is None:
         raise InvalidArgument(
             "A mobile offline profile item belongs to a profile: set regardingobjectid@odata.bind."
@@ -140,9 +140,7 @@ def _check_item(conn: Connection, operation: str, new: Row) -> None:
 
 def _check_association(conn: Connection, new: Row) -> None:
     if _blank(new["name"]):
-        raise AssociationNameMissing(
-            "The mobile offline profile item association name cannot be empty or a space."
-        )
+        raise AssociationNameMissing.of()
     item_id = new["mobileofflineprofileitemid"]
     if item_id is None:
         raise InvalidArgument(

@@ -20,7 +20,9 @@ from mock_server.offline.errors import (
     EmptyEntityFilterXml,
     EntityAlreadyInProfile,
     ExclusiveRuleCombined,
+    FilterNestedTooDeep,
     FilterNotAvailableForOwnership,
+    InvalidFilterFetchXml,
     NoDataFilterSelected,
     NotMobileEnabled,
     OneToManyLimitExceeded,
@@ -58,6 +60,8 @@ from mock_server.schema.offline_tables import (
 
 MAX_CUSTOM_FILTERS = 3
 MAX_FILTER_CONDITIONS = 6  # conditions of an entity's custom filters, at any depth
+MAX_FILTER_DEPTH = 3  # filters nest up to three levels (reference section 12.4)
+MAX_TO_MANY = 1  # one-to-many or many-to-many relationships per profile entity
 # The data download filters each ownership type offers (reference section 12.4).
 ALLOWED_CRITERIA = {
     Ownership.USER: (RELATED_ONLY, ALL_RECORDS, OTHER_FILTER, CUSTOM_FILTER),
@@ -65,7 +69,9 @@ ALLOWED_CRITERIA = {
     Ownership.ORGANIZATION: (RELATED_ONLY, ALL_RECORDS, CUSTOM_FILTER),
     Ownership.NONE: (RELATED_ONLY,),
 }
-NO_RULE, NO_ORG_FILTER, BUSINESS_UNIT_FILTER = "0x80071150", "0x80071151", "0x80071152"
+# Warnings: no data download rule (Dataverse's EntityFilterContainerMustNotBeNullFormatString,
+# an error there), and the mock's own for no org data filter and a business unit filter.
+NO_RULE, NO_ORG_FILTER, BUSINESS_UNIT_FILTER = "0x80071132", "0x800711F6", "0x800711F7"
 
 
 @dataclass(frozen=True)
@@ -113,38 +119,17 @@ def item_violations(profile: OfflineProfile, item: ProfileItem) -> list[ProfileR
     found: list[ProfileRuleViolation] = []
     definition = schema().entity(item.entity)
     if definition is None or item.entity not in OFFLINE_ENTITIES:
-        found.append(
-            NotMobileEnabled(
-                f"The entity '{item.entity}' is not enabled for mobile offline; only tables that are "
-                "available offline can be added to a mobile offline profile."
-            )
-        )
+        found.append(NotMobileEnabled.of())
         return found
     for other in profile.items:
         if other.id == item.id:
             continue
         if other.name.strip().lower() == item.name.strip().lower():
-            found.append(
-                ProfileItemNameAlreadyExists(
-                    f"A mobile offline profile item named '{item.name}' already exists in the profile "
-                    f"'{profile.name}'."
-                )
-            )
+            found.append(ProfileItemNameAlreadyExists.of())
         if other.entity == item.entity:
-            found.append(
-                EntityAlreadyInProfile(
-                    f"The entity '{item.entity}' is already in the mobile offline profile '{profile.name}' "
-                    f"(profile item '{other.name}'); an entity can be added to a profile only once."
-                )
-            )
+            found.append(EntityAlreadyInProfile.of())
     if item.days == 0:
-        found.append(
-            OrgDataFilterDaysZero(
-                f"The org data filter of the profile item '{item.name}' downloads records modified in the "
-                "last 0 days, so nothing would be available offline. Use 1 or more days, or clear the "
-                "value to remove the org data filter."
-            )
-        )
+        found.append(OrgDataFilterDaysZero.of())
     found.extend(_criteria_violations(profile, item, definition.ownership))
     return found
 
@@ -183,80 +168,67 @@ def _criteria_violations(
                 )
             ]
     if criteria == RELATED_ONLY and not _related_to(profile, item):
-        return [
-            RelatedDataOnlyWithoutRelationship(
-                f"The profile item '{item.name}' downloads related data only, but no profile item "
-                f"association relates another profile entity to '{item.entity}'. Add a relationship to "
-                f"'{item.entity}' on another profile item, or choose another data download filter."
-            )
-        ]
+        return [RelatedDataOnlyWithoutRelationship.of(profile=profile.name, table=item.entity)]
     if criteria == OTHER_FILTER:
-        return _ownership_flag_violations(item, ownership)
+        return _ownership_flag_violations(profile, item, ownership)
     if criteria == CUSTOM_FILTER:
         return _custom_filter_violations(item)
     return []
 
 
-def _ownership_flag_violations(item: ProfileItem, ownership: Ownership) -> list[ProfileRuleViolation]:
+def _ownership_flag_violations(
+    profile: OfflineProfile, item: ProfileItem, ownership: Ownership
+) -> list[ProfileRuleViolation]:
     found: list[ProfileRuleViolation] = []
     if not (item.mine or item.my_team or item.my_business_unit):
-        found.append(
-            NoDataFilterSelected(
-                f"The profile item '{item.name}' uses the other data filter, but none of 'Download my "
-                "records', 'Download my team's records' or 'Download my business unit's records' is "
-                "selected. Select at least one."
-            )
-        )
+        found.append(NoDataFilterSelected.of(profile=profile.name, table=item.entity))
     if ownership is Ownership.BUSINESS and item.mine:
-        found.append(
-            OwnedByMeFilterNotAllowed(
-                f"The entity '{item.entity}' is business-owned, so its rows have no owning user: "
-                "'Download my records' is not available for it."
-            )
-        )
+        found.append(OwnedByMeFilterNotAllowed.of(profile=profile.name, table=item.entity))
     if ownership is Ownership.BUSINESS and item.my_team:
-        found.append(
-            OwnedByMyTeamFilterNotAllowed(
-                f"The entity '{item.entity}' is business-owned, so its rows have no owning team: "
-                "'Download my team's records' is not available for it."
-            )
-        )
+        found.append(OwnedByMyTeamFilterNotAllowed.of(profile=profile.name, table=item.entity))
     return found
 
 
-def custom_filter_count(xml: str) -> int:
+def custom_filter_count(entity: ET.Element) -> int:
     """The number of custom filters a FetchXML filter defines: the conditions and nested filters
     directly inside the entity's top-level filters."""
-    root = ET.fromstring(xml)
-    entity = root.find("entity")
-    if entity is None:
-        return 0
     return sum(1 for top in entity.findall("filter") for child in top if child.tag in ("condition", "filter"))
+
+
+def filter_depth(element: ET.Element) -> int:
+    """How deep ``filter`` elements nest under ``element``: 1 for a filter of conditions only."""
+    return max(
+        (filter_depth(child) + (child.tag == "filter") for child in element),
+        default=0,
+    )
 
 
 def _custom_filter_violations(item: ProfileItem) -> list[ProfileRuleViolation]:
     if item.filter_xml is None or not item.filter_xml.strip():
-        return [EmptyEntityFilterXml("The FetchXML is missing.")]
+        return [EmptyEntityFilterXml.of()]
+    try:
+        entity = ET.fromstring(item.filter_xml).find("entity")
+    except ET.ParseError:
+        return [InvalidFilterFetchXml.of()]
     definition = schema().entity(item.entity)
     assert definition is not None
-    parse_fetchxml(item.filter_xml, definition)  # a document that does not parse is its own 400
-    count = custom_filter_count(item.filter_xml)
+    parse_fetchxml(item.filter_xml, definition)  # a query that does not compile is its own 400
+    if entity is None:
+        return []
+    count = custom_filter_count(entity)
     if count > MAX_CUSTOM_FILTERS:
+        return [TooManyCustomFilters.of(limit=MAX_CUSTOM_FILTERS)]
+    depth = filter_depth(entity)
+    if depth > MAX_FILTER_DEPTH:
         return [
-            TooManyCustomFilters(
-                f"The custom data filter of the profile item '{item.name}' defines {count} filters; at "
-                f"most {MAX_CUSTOM_FILTERS} filters are allowed."
+            FilterNestedTooDeep(
+                f"The custom data filter of the profile item '{item.name}' nests filters {depth} levels "
+                f"deep; filters can be nested up to {MAX_FILTER_DEPTH} levels."
             )
         ]
-    entity_element = ET.fromstring(item.filter_xml).find("entity")
-    conditions = 0 if entity_element is None else len(entity_element.findall("filter//condition"))
+    conditions = len(entity.findall("filter//condition"))
     if conditions > MAX_FILTER_CONDITIONS:
-        return [
-            TooManyFilterConditions(
-                f"The custom data filter of the profile item '{item.name}' has {conditions} conditions; "
-                f"at most {MAX_FILTER_CONDITIONS} conditions are allowed for an entity."
-            )
-        ]
+        return [TooManyFilterConditions.of(limit=MAX_FILTER_CONDITIONS)]
     return []
 
 
@@ -308,12 +280,7 @@ def association_violations(
     """Everything wrong with ``association`` of ``item`` (both already in ``profile``)."""
     r = relationship(item.entity, association.relationship_name)
     if r is None:
-        return [
-            RelationshipNotDefined(
-                f"The entity '{item.entity}' has no relationship named '{association.relationship_name}'; "
-                "a profile item association must name a relationship of its profile item's entity."
-            )
-        ]
+        return [RelationshipNotDefined.of()]
     if r.other == r.entity:
         return [
             SelfReferencingRelationship(
@@ -339,11 +306,7 @@ def association_violations(
         ]
         if earlier:
             found.append(
-                OneToManyLimitExceeded(
-                    f"The profile item '{item.name}' for the entity '{item.entity}' already follows the "
-                    f"one-to-many or many-to-many relationship '{earlier[0]}'; at most one such "
-                    f"relationship is allowed, so '{r.schema_name}' is rejected."
-                )
+                OneToManyLimitExceeded.of(profile=profile.name, table=item.entity, limit=MAX_TO_MANY)
             )
     path = _path(_edges(profile), r.other, item.entity)
     if path is not None:
@@ -364,13 +327,7 @@ def validate_profile(
     errors: list[Finding] = []
     warnings: list[Finding] = []
     if not profile.items:
-        errors.append(
-            Finding.error(
-                ProfileWithoutEntities(
-                    f"The mobile offline profile '{profile.name}' must contain at least one entity."
-                )
-            )
-        )
+        errors.append(Finding.error(ProfileWithoutEntities.of(profile=profile.name)))
     in_profile = {i.entity for i in profile.items}
     for item in profile.items:
         errors.extend(Finding.error(v, item) for v in item_violations(profile, item))
@@ -382,10 +339,8 @@ def validate_profile(
             if r is not None and r.other != r.entity and r.other not in in_profile:
                 errors.append(
                     Finding.error(
-                        RelatedEntityNotInProfile(
-                            f"The relationship '{r.schema_name}' of the profile item '{item.name}' leads to "
-                            f"the entity '{r.other}', which is not in the profile '{profile.name}'. Add it "
-                            "to the profile or remove the relationship."
+                        RelatedEntityNotInProfile.of(
+                            table=r.other, association=association.name, item=item.name, profile=profile.name
                         ),
                         item,
                     )
@@ -407,7 +362,16 @@ def _warnings(item: ProfileItem) -> list[Finding]:
                 f"The entity '{item.entity}' has no data download filter rule; only the rows its org "
                 f"data filter selects (modified in the last {item.days} days) are downloaded."
             )
-        found.append(Finding("Warning", NO_RULE, "NoDataDownloadFilterRule", message, item.id, item.entity))
+        found.append(
+            Finding(
+                "Warning",
+                NO_RULE,
+                "EntityFilterContainerMustNotBeNullFormatString",
+                message,
+                item.id,
+                item.entity,
+            )
+        )
     if item.days is None:
         found.append(
             Finding(

@@ -31,8 +31,8 @@ def test_entity_without_rule_is_a_warning(client: TestClient) -> None:
     (warning,) = report["Warnings"]
     assert warning == {
         "Severity": "Warning",
-        "ErrorCode": "0x80071150",
-        "Name": "NoDataDownloadFilterRule",
+        "ErrorCode": "0x80071132",
+        "Name": "EntityFilterContainerMustNotBeNullFormatString",
         "Message": "The entity 'lead' has no data download filter rule; only the rows its org data "
         "filter selects (modified in the last 10 days) are downloaded.",
         "ProfileItemId": item,
@@ -40,7 +40,7 @@ def test_entity_without_rule_is_a_warning(client: TestClient) -> None:
     }
     client.patch(f"{API}/mobileofflineprofileitems({item})", json={"dayssincerecordlastmodified": None})
     warnings = validate(client, profile)["Warnings"]
-    assert _codes(warnings) == ["0x80071150", "0x80071151"]
+    assert _codes(warnings) == ["0x80071132", "0x800711F6"]
     assert warnings[0]["Message"] == (
         "The entity 'lead' has no data download filter rule and no org data filter, so no data is "
         "downloaded for it. Define at least one rule."
@@ -54,7 +54,7 @@ def test_entity_without_org_data_filter_is_a_warning(client: TestClient) -> None
     assert validate(client, profile)["Warnings"] == []
     client.patch(f"{API}/mobileofflineprofileitems({item})", json={"dayssincerecordlastmodified": None})
     (warning,) = validate(client, profile)["Warnings"]
-    assert warning["ErrorCode"] == "0x80071151"
+    assert warning["ErrorCode"] == "0x800711F6"
     assert warning["Message"] == (
         "The entity 'lead' has no org data filter rule; define one (by default, records modified in "
         "the last 10 days) if the entity is used across profiles."
@@ -69,7 +69,7 @@ def test_business_unit_filter_on_transactional_data_is_a_warning(client: TestCli
     new_item(client, profile, "lead", recorddistributioncriteria=2, recordsownedbymybusinessunit=True)
     new_item(client, profile, "team", recorddistributioncriteria=2, recordsownedbymybusinessunit=True)
     (warning,) = validate(client, profile)["Warnings"]
-    assert warning["ErrorCode"] == "0x80071152" and warning["EntityName"] == "lead"
+    assert warning["ErrorCode"] == "0x800711F7" and warning["EntityName"] == "lead"
     assert warning["Message"] == (
         "The entity 'lead' downloads my business unit's records; a business unit filter is "
         "recommended only for small master data sets, such as country codes."
@@ -88,11 +88,11 @@ def test_validation_reports_errors_a_later_delete_caused(client: TestClient) -> 
     client.delete(f"{API}/mobileofflineprofileitemassociations({association})")
     report = validate(client, profile)
     assert report["IsValid"] is False
-    assert _codes(report["Errors"]) == ["0x80071140", "0x80071148"]
+    assert _codes(report["Errors"]) == ["0x80071140", "0x8006098E"]
     assert report["Errors"][1]["Message"] == (
-        "The relationship 'product_opportunities' of the profile item 'opportunity' leads to the entity "
-        "'opportunityproduct', which is not in the profile 'Test Profile'. Add it to the profile or "
-        "remove the relationship."
+        "The related entity opportunityproduct of the mobile offline profile item association "
+        "product_opportunities of the mobile offline profile item opportunity doesn't exist in the profile "
+        "items of profile Test Profile."
     )
     response = publish(client, profile)
     assert refused(response, "0x80071140") == report["Errors"][0]["Message"]
@@ -102,9 +102,9 @@ def test_validation_reports_errors_a_later_delete_caused(client: TestClient) -> 
 
 def test_empty_profile_cannot_be_published(client: TestClient) -> None:
     response = publish(client, new_profile(client, "Empty"))
-    assert (
-        refused(response, "0x80071131")
-        == "The mobile offline profile 'Empty' must contain at least one entity."
+    assert refused(response, "0x80071131") == (
+        "The profile 'Empty' could not be published because it does not contain any tables. Please add at "
+        "least one table."
     )
 
 

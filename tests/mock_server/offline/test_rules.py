@@ -44,7 +44,7 @@ def test_relationship_limit_defaults_to_ten(client: TestClient) -> None:
     item = new_item(client, new_profile(client), "task", **OTHER)
     for name in TASK_LOOKUPS[:10]:
         new_association(client, item, name)
-    message = refused(post_association(client, item, TASK_LOOKUPS[10]), "0x8007114A")
+    message = refused(post_association(client, item, TASK_LOOKUPS[10]), "0x800711F0")
     assert message == (
         "The profile item 'task' for the entity 'task' would have 11 relationships; a mobile offline "
         "profile entity may define at most 10."
@@ -60,7 +60,7 @@ def test_relationship_limit_is_the_organization_setting(client: TestClient) -> N
     item = new_item(client, new_profile(client), "task", **OTHER)
     for name in TASK_LOOKUPS[:3]:
         new_association(client, item, name)
-    assert "at most 3." in refused(post_association(client, item, TASK_LOOKUPS[3]), "0x8007114A")
+    assert "at most 3." in refused(post_association(client, item, TASK_LOOKUPS[3]), "0x800711F0")
     assert client.patch(url, json={"mobileofflinemaxrelationships": 15}).status_code == 204
     for name in TASK_LOOKUPS[3:]:
         new_association(client, item, name)  # eleven, within the raised limit
@@ -71,11 +71,11 @@ def test_second_one_to_many_relationship_is_rejected(client: TestClient) -> None
     item = new_item(client, new_profile(client), "account", **OTHER)
     new_association(client, item, "contact_customer_accounts")
     new_association(client, item, "account_primary_contact")  # many-to-one: allowed
-    message = refused(post_association(client, item, "opportunity_customer_accounts"), "0x8007114B")
+    message = refused(post_association(client, item, "opportunity_customer_accounts"), "0x80071139")
     assert message == (
-        "The profile item 'account' for the entity 'account' already follows the one-to-many or "
-        "many-to-many relationship 'contact_customer_accounts'; at most one such relationship is "
-        "allowed, so 'opportunity_customer_accounts' is rejected."
+        "The profile 'Test Profile' could not be published because it exceeds the allowed numbers of "
+        "relationships to the table: 'account'. Please review and make sure to have no more than 1 many to "
+        "many (M:M) or one to many (1:M) relationship allowed."
     )
 
 
@@ -83,7 +83,7 @@ def test_many_to_many_counts_as_the_one_to_many(client: TestClient) -> None:
     """MO-PROF-002: M:M and 1:M share the single allowance."""
     item = new_item(client, new_profile(client), "contact", **OTHER)
     new_association(client, item, "contactleads_association")
-    refused(post_association(client, item, "incident_customer_contacts"), "0x8007114B")
+    refused(post_association(client, item, "incident_customer_contacts"), "0x80071139")
 
 
 def test_circular_reference_is_rejected(client: TestClient) -> None:
@@ -92,7 +92,7 @@ def test_circular_reference_is_rejected(client: TestClient) -> None:
     account = new_item(client, profile, "account", **OTHER)
     contact = new_item(client, profile, "contact", **OTHER)
     new_association(client, account, "contact_customer_accounts")
-    message = refused(post_association(client, contact, "account_primary_contact"), "0x8007114C")
+    message = refused(post_association(client, contact, "account_primary_contact"), "0x800711F1")
     assert message == (
         "The relationship 'account_primary_contact' makes a circular reference between profile entities "
         "(contact > account > contact); circular references are not supported in a mobile offline profile."
@@ -107,14 +107,14 @@ def test_longer_cycle_is_rejected(client: TestClient) -> None:
     contact = new_item(client, profile, "contact", **OTHER)
     new_association(client, opportunity, "opportunity_parent_account")
     new_association(client, account, "contact_customer_accounts")
-    message = refused(post_association(client, contact, "opportunity_parent_contact"), "0x8007114C")
+    message = refused(post_association(client, contact, "opportunity_parent_contact"), "0x800711F1")
     assert "(contact > opportunity > account > contact)" in message
 
 
 def test_self_reference_is_rejected(client: TestClient) -> None:
     """MO-PROF-004."""
     item = new_item(client, new_profile(client), "account", **OTHER)
-    message = refused(post_association(client, item, "account_parent_account"), "0x8007114D")
+    message = refused(post_association(client, item, "account_parent_account"), "0x800711F2")
     assert message == (
         "The relationship 'account_parent_account' relates the entity 'account' to itself; "
         "self-referencing relationships are not supported in a mobile offline profile."
@@ -124,7 +124,7 @@ def test_self_reference_is_rejected(client: TestClient) -> None:
 def test_unknown_relationship_is_rejected(client: TestClient) -> None:
     item = new_item(client, new_profile(client), "account", **OTHER)
     message = refused(post_association(client, item, "Lead_Tasks"), "0x80060998")
-    assert message.startswith("The entity 'account' has no relationship named 'Lead_Tasks'")
+    assert message == "The Profile Item Association entity doesn't have any defined relationships."
 
 
 def test_all_records_cannot_be_combined(client: TestClient) -> None:
@@ -132,7 +132,7 @@ def test_all_records_cannot_be_combined(client: TestClient) -> None:
     response = post_item(
         client, new_profile(client), "account", recorddistributioncriteria=1, recordsownedbyme=True
     )
-    assert refused(response, "0x8007114E") == (
+    assert refused(response, "0x800711F3") == (
         "The profile item 'account' uses 'All records', which cannot be combined with any other rule; "
         "clear recordsownedbyme."
     )
@@ -146,7 +146,7 @@ def test_related_only_cannot_be_combined(client: TestClient) -> None:
     response = post_item(
         client, profile, "contact", recorddistributioncriteria=0, profileitementityfilter=_fetch("contact", 1)
     )
-    assert refused(response, "0x8007114E").endswith("clear profileitementityfilter.")
+    assert refused(response, "0x800711F3").endswith("clear profileitementityfilter.")
 
 
 def test_related_only_needs_an_association(client: TestClient) -> None:
@@ -154,9 +154,10 @@ def test_related_only_needs_an_association(client: TestClient) -> None:
     profile = new_profile(client)
     response = post_item(client, profile, "contact", recorddistributioncriteria=0)
     assert refused(response, "0x80071140") == (
-        "The profile item 'contact' downloads related data only, but no profile item association relates "
-        "another profile entity to 'contact'. Add a relationship to 'contact' on another profile item, or "
-        "choose another data download filter."
+        "The profile 'Test Profile' could not be published because it is configured to download related "
+        "records only for table: 'contact', but no relationships are specified. Please review the filter "
+        "selection of \"download related records only\" for table 'contact' and select at least one "
+        "relationship or change the filter type for the table 'contact'."
     )
     account = new_item(client, profile, "account", **OTHER)
     new_association(client, account, "contact_customer_accounts")
@@ -167,22 +168,28 @@ def test_other_data_filter_needs_a_flag(client: TestClient) -> None:
     """MO-RULE-004: 0x80071138."""
     response = post_item(client, new_profile(client), "lead", recorddistributioncriteria=2)
     assert refused(response, "0x80071138") == (
-        "The profile item 'lead' uses the other data filter, but none of 'Download my records', "
-        "'Download my team's records' or 'Download my business unit's records' is selected. "
-        "Select at least one."
+        "The profile 'Test Profile' could not be published because the table 'lead' has Data Download "
+        "Filter 'Other data filter' however no data filter option was selected. Please add at least one "
+        "data filter option for table: 'lead'."
     )
 
 
 def test_flags_must_fit_the_ownership(client: TestClient) -> None:
     profile = new_profile(client)
     mine = post_item(client, profile, "team", recorddistributioncriteria=2, recordsownedbyme=True)
-    assert refused(mine, "0x80071136").startswith("The entity 'team' is business-owned")
+    assert refused(mine, "0x80071136") == (
+        "The profile 'Test Profile' could not be published because the table 'team' has OwnedByMe set to "
+        "true. This property is not a valid property for table: 'team'."
+    )
     team = post_item(client, profile, "systemuser", recorddistributioncriteria=2, recordsownedbymyteam=True)
-    refused(team, "0x80071137")
+    assert refused(team, "0x80071137") == (
+        "The profile 'Test Profile' could not be published because the table 'systemuser' has OwnedByMyTeam "
+        "set to true. This property is not a valid property for table: 'systemuser'."
+    )
     product = post_item(
         client, profile, "product", recorddistributioncriteria=2, recordsownedbymybusinessunit=True
     )
-    assert refused(product, "0x8007114F") == (
+    assert refused(product, "0x800711F4") == (
         "The data download filter 'Other data filter' is not available for the entity 'product' "
         "(OrganizationOwned); choose one of: Download related data only, All records, Custom data filter."
     )
@@ -195,8 +202,8 @@ def test_custom_filter_allows_three_filters(client: TestClient) -> None:
     response = post_item(
         client, profile, "task", recorddistributioncriteria=3, profileitementityfilter=_fetch("task", 4)
     )
-    assert refused(response, "0x80071114") == (
-        "The custom data filter of the profile item 'task' defines 4 filters; at most 3 filters are allowed."
+    assert (
+        refused(response, "0x80071114") == "You can only define 3 Mobile offline Org  filter for each entity."
     )
 
 
@@ -207,36 +214,44 @@ def test_custom_filter_needs_valid_fetchxml(client: TestClient) -> None:
     broken = post_item(
         client, profile, "lead", recorddistributioncriteria=3, profileitementityfilter="<fetch>"
     )
-    assert broken.status_code == 400
+    assert refused(broken, "0x80071113") == "XML Format mismatch. Check for the correctness of XML."
+    unknown = _fetch("lead", 1).replace("createdon", "nosuchcolumn")
+    wrong = post_item(client, profile, "lead", recorddistributioncriteria=3, profileitementityfilter=unknown)
+    assert wrong.status_code == 400 and wrong.json()["error"]["code"] != "0x80071113"
 
 
 def test_org_data_filter_of_zero_days_is_rejected(client: TestClient) -> None:
     response = post_item(client, new_profile(client), "lead", dayssincerecordlastmodified=0, **OTHER)
-    assert refused(response, "0x80060990").startswith(
-        "The org data filter of the profile item 'lead' downloads records modified in the last 0 days"
+    assert refused(response, "0x80060990") == (
+        "No records will be available in the mobile offline mode if the value for number of days is 0."
     )
 
 
 def test_entity_must_be_available_offline(client: TestClient) -> None:
     response = post_item(client, new_profile(client), "savedquery", recorddistributioncriteria=1)
     assert refused(response, "0x8005F215") == (
-        "The entity 'savedquery' is not enabled for mobile offline; only tables that are available "
-        "offline can be added to a mobile offline profile."
+        "You can't view this type of record on your tablet. Contact your system administrator."
     )
 
 
 def test_an_entity_and_a_name_appear_once_per_profile(client: TestClient) -> None:
     profile = new_profile(client)
     new_item(client, profile, "lead", **OTHER)
-    refused(post_item(client, profile, "lead", name="Leads again", **OTHER), "0x80071149")
-    refused(post_item(client, profile, "task", name="lead", **OTHER), "0x800609A8")
+    again = refused(post_item(client, profile, "lead", name="Leads again", **OTHER), "0x8005F21E")
+    assert again == "The related entity already exists in this profile."
+    assert refused(post_item(client, profile, "task", name="lead", **OTHER), "0x800609A8") == (
+        "A mobile offline profile item with this name already exists for this mobile offline profile. "
+        "Enter a unique name."
+    )
     new_item(client, new_profile(client, "Another"), "lead", **OTHER)  # other profiles are separate
 
 
 def test_profile_names_are_required_and_unique(client: TestClient) -> None:
     new_profile(client, "Unique")
-    refused(client.post(f"{API}/mobileofflineprofiles", json={"name": "unique"}), "0x800609A7")
-    refused(client.post(f"{API}/mobileofflineprofiles", json={"name": " "}), "0x800609A9")
+    duplicate = refused(client.post(f"{API}/mobileofflineprofiles", json={"name": "unique"}), "0x800609A7")
+    assert duplicate == "A mobile offline profile with this name already exists. Enter a unique name."
+    blank = refused(client.post(f"{API}/mobileofflineprofiles", json={"name": " "}), "0x800609A9")
+    assert blank == "The mobile offline profile name can't be null or empty. Enter a name for this profile."
 
 
 def test_sync_interval_is_five_to_1440_minutes(client: TestClient) -> None:
@@ -291,6 +306,30 @@ def test_custom_filters_hold_at_most_six_conditions(client: TestClient) -> None:
         profileitementityfilter=seven.replace("task", "phonecall"),
     )
     assert refused(response, "0x80071116") == (
-        "The custom data filter of the profile item 'phonecall' has 7 conditions; at most 6 conditions "
-        "are allowed for an entity."
+        "You can only define 6 Mobile offline entity filter conditions for each entity."
+    )
+
+
+def _nested(levels: int) -> str:
+    """A custom filter of one condition, inside ``levels`` nested filters."""
+    inner = '<condition attribute="subject" operator="eq" value="x" />'
+    for _ in range(levels):
+        inner = f'<filter type="and">{inner}</filter>'
+    return f'<fetch><entity name="task">{inner}</entity></fetch>'
+
+
+def test_custom_filters_nest_up_to_three_levels(client: TestClient) -> None:
+    """Reference 12.4 / 12.5: filters nest up to three levels; a fourth is rejected."""
+    profile = new_profile(client)
+    new_item(client, profile, "task", recorddistributioncriteria=3, profileitementityfilter=_nested(3))
+    response = post_item(
+        client,
+        profile,
+        "phonecall",
+        recorddistributioncriteria=3,
+        profileitementityfilter=_nested(4).replace("task", "phonecall"),
+    )
+    assert refused(response, "0x800711F5") == (
+        "The custom data filter of the profile item 'phonecall' nests filters 4 levels deep; filters can "
+        "be nested up to 3 levels."
     )

@@ -49,7 +49,7 @@ def test_create_multiple_is_checked(client: TestClient) -> None:
     response = client.post(
         f"{API}/mobileofflineprofileitems/Microsoft.Dynamics.CRM.CreateMultiple", json={"Targets": [target]}
     )
-    assert response.status_code == 400 and response.json()["error"]["code"] == "0x8007114E"
+    assert response.status_code == 400 and response.json()["error"]["code"] == "0x800711F3"
     assert _count(client, profile) == 0
 
 
