@@ -551,7 +551,7 @@ Feature: Offline entities and commands
     Given the device has synced
     And the device is offline
     When the user creates a "account" named "Offline Traders" offline
-    And the user creates a "contact" named "Offline-Okafor" for "Offline Traders" offline
+    And the user creates a "contact" named "Offline-Okafor" offline, linked to "Offline Traders"
     And the user renames "Offline Traders" to "Offline Traders Ltd" offline
     And the user creates a "task" named "Scratch note" offline
     And the user deletes "Scratch note" offline

@@ -48,7 +48,7 @@ def user_creates_named(device: Device, entity: str, name: str) -> None:
     create_named(device, entity, name)
 
 
-@when(parsers.parse('the user creates a "{entity}" named "{name}" for "{parent}" offline'))
+@when(parsers.parse('the user creates a "{entity}" named "{name}" offline, linked to "{parent}"'))
 def user_creates_named_child(device: Device, entity: str, name: str, parent: str) -> None:
     create_named(device, entity, name, parent)
 
