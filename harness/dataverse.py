@@ -106,6 +106,31 @@ class Dataverse:
             )
         return self._entities[logical_name]
 
+    def offline_user(self, profile: str, role: str | None = None) -> dict[str, Any]:
+        """The first enabled user (by full name) whose offline profile is ``profile``, given the
+        security role ``role`` too when one is named. Answers its ``systemuserid``,
+        ``fullname`` and ``_businessunitid_value``."""
+        found = self.get(f"mobileofflineprofiles?$filter=name eq '{profile}'&$select=name")["value"]
+        if not found:
+            raise DataverseCallFailed(f"the organization has no offline profile named {profile!r}")
+        users = self.get(
+            f"systemusers?$filter=_mobileofflineprofileid_value eq {found[0]['mobileofflineprofileid']}"
+            " and isdisabled eq false&$orderby=fullname&$top=1&$select=fullname,_businessunitid_value"
+        )["value"]
+        if not users:
+            raise DataverseCallFailed(f"no enabled user has the offline profile {profile!r}")
+        user: dict[str, Any] = users[0]
+        if role is not None:
+            roles = self.get(f"roles?$filter=name eq '{role}'&$select=name")["value"]
+            if not roles:
+                raise DataverseCallFailed(f"the organization has no security role named {role!r}")
+            self.call(
+                "POST",
+                f"systemusers({user['systemuserid']})/systemuserroles_association/$ref",
+                json={"@odata.id": f"{self.server_url}roles({roles[0]['roleid']})"},
+            )
+        return user
+
     def call(self, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> Any:
         """One Web API or admin call; its JSON body (None when empty). Failures raise with the body."""
         headers = dict(kwargs.pop("headers", {}))

@@ -3,9 +3,8 @@ refusals the client answers with when a command falls outside it.
 
 The table is the only place that says which entity offers which command offline. The driver
 asks ``Catalog.check(entity, command)`` before touching the local store, so a refused command
-queues nothing. The set of offline entities is today the section-1 table itself; the user's
-offline profile (being built in the mock) will narrow it later through ``Catalog.for_profile``,
-the single seam where that decision enters the client.
+queues nothing. The user's offline profile narrows the table to its entities through
+``Catalog.for_profile`` (each sync reads the profile).
 """
 
 from __future__ import annotations

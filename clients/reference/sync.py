@@ -7,10 +7,11 @@ references resolve those offline ids to the ids the server assigns; a failing ch
 back only its own records. Each failure becomes a per-record error (a protocol code, with the
 server's code and message), and the device puts the records it touched back as the server
 holds them. ``QualifyLead`` is used when the server offers it, else the lead's state is set.
-Each sync first reads the user's offline profile: its entities are the device's offline set.
-Download runs a change-tracking query per offline entity the first time and follows the saved
-delta link afterwards; ``$deletedEntity`` entries remove local rows, and an expired delta token
-starts that entity afresh.
+Each sync first reads the user's offline profile: its entities are the device's offline set,
+and its rules (``profile.py``) select the rows that belong on the device. Download follows each
+entity's change tracking (ids only: a delta link saved per entity, an initial query the first
+time or when the token expired) to learn what changed or was deleted on the server, then
+fetches the selected rows that are new to the device or changed, and drops the rest.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import httpx
 from clients.reference import records
 from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError, NotConfigured
 from clients.reference.local_store import LocalStore, QueuedChange
+from clients.reference.profile import OfflineProfile, Selection, read_profile
 from clients.reference.webapi import BatchRequest, BatchResponse, EntityInfo, WebApi, WebApiError
 from harness.errors import ErrorCode
 
@@ -137,20 +139,21 @@ class SyncEngine:
     def run(self) -> SyncResult:
         result = SyncResult()
         try:
-            self.read_profile()
+            profile = self.read_profile()
             self.upload(result)
-            self.download(result)
+            self.download(result, profile)
         except (httpx.HTTPError, WebApiError) as error:
             raise SyncFailed(f"The sync stopped: {error}") from error
         return result
 
-    def read_profile(self) -> None:
+    def read_profile(self) -> OfflineProfile:
         """Read the user's offline profile: download the metadata of its entities only (the
         first time each appears), and drop the local rows of entities it no longer holds. Queued
         writes keep their metadata, so they still upload."""
         if self.user_id is None:
             self.user_id = self.api.who_am_i()
-        catalog = Catalog.for_profile(self.api.offline_profile_entities(self.user_id))
+        profile = read_profile(self.api, self.user_id)
+        catalog = Catalog.for_profile(profile.entities)
         for dropped in set(self.store.offline_entities() or ()) - set(catalog.entities):
             self.store.clear(dropped)
             self.store.set_delta_link(dropped, None)
@@ -160,6 +163,7 @@ class SyncEngine:
             definitions = self.api.entity_definitions(missing)
             self.store.save_metadata({name: info.as_json() for name, info in definitions.items()})
         self.store.set_offline_entities(catalog.entities)
+        return OfflineProfile({name: profile.items[name] for name in catalog.entities})
 
     # --- upload --------------------------------------------------------------------------------
 
@@ -297,37 +301,54 @@ class SyncEngine:
 
     # --- download ------------------------------------------------------------------------------
 
-    def download(self, result: SyncResult) -> None:
+    def download(self, result: SyncResult, profile: OfflineProfile) -> None:
+        """Bring each offline entity to what the profile's rules select: fetch the rows that are
+        new to the device or changed on the server, drop the rows that no longer belong. Rows
+        with writes still queued stay until those writes are uploaded."""
         metadata = self.metadata()
-        for entity in self.catalog.entities:
-            info = metadata.get(entity)
-            if info is None:
-                continue
-            link = self.store.delta_link(entity)
+        selection = Selection(self.api, profile, metadata)
+        pending = {change.record_id for change in self.store.queue()}
+        for entity in profile.entities:
+            info = metadata[entity]
+            changed, deleted = self._changes(info)
+            wanted = selection.ids(entity) - deleted
+            held = {str(r[info.primary_id]).lower() for r in self.store.records(entity)}
+            leaving = {i for i in held - wanted if i not in pending}
+            for record_id in leaving:
+                self.store.remove(entity, record_id)
+            fetch = wanted - held if changed is not None else wanted
+            rows = self.api.records(
+                info.entity_set, info.primary_id, frozenset(fetch | (wanted & (changed or set())))
+            )
+            for row in rows:
+                record = records.from_server(row)
+                self.store.put(entity, str(record[info.primary_id]).lower(), record)
+            result.downloaded[entity] = len(rows)
+            result.removed[entity] = len(leaving)
+
+    def _changes(self, info: EntityInfo) -> tuple[set[str] | None, set[str]]:
+        """What changed on the server since the last sync, through change tracking: the ids
+        changed (None: everything, on a first sync or an expired delta token) and deleted."""
+        link = self.store.delta_link(info.logical_name)
+        changed: set[str] | None = set()
+        page: dict[str, Any] | None = None
+        if link:
             try:
-                page = self.api.follow(link) if link else self._fresh(info)
+                page = self.api.follow(link)
             except WebApiError as error:
                 if error.code != EXPIRED_TOKEN:
                     raise
-                page = self._fresh(info)
-            downloaded = removed = 0
-            while True:
-                for item in page.get("value", []):
-                    if "$deletedEntity" in str(item.get("@odata.context", "")):
-                        removed += self.store.remove(entity, str(item["id"]).lower())
-                    else:
-                        record = records.from_server(item)
-                        self.store.put(entity, str(record[info.primary_id]).lower(), record)
-                        downloaded += 1
-                if "@odata.nextLink" in page:
-                    page = self.api.follow(page["@odata.nextLink"])
-                    continue
-                self.store.set_delta_link(entity, page.get("@odata.deltaLink"))
+        if page is None:
+            page, changed = self.api.track_changes(info.entity_set, info.primary_id), None
+        deleted: set[str] = set()
+        while True:
+            for item in page.get("value", []):
+                if "$deletedEntity" in str(item.get("@odata.context", "")):
+                    deleted.add(str(item["id"]).lower())
+                elif changed is not None:
+                    changed.add(str(item[info.primary_id]).lower())
+            if "@odata.nextLink" not in page:
                 break
-            result.downloaded[entity] = downloaded
-            result.removed[entity] = removed
-
-    def _fresh(self, info: EntityInfo) -> dict[str, Any]:
-        """An initial change-tracking query; the device's copy of the entity starts over."""
-        self.store.clear(info.logical_name)
-        return self.api.track_changes(info.entity_set)
+            page = self.api.follow(page["@odata.nextLink"])
+        self.store.set_delta_link(info.logical_name, page.get("@odata.deltaLink"))
+        return changed, deleted

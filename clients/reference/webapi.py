@@ -13,7 +13,9 @@ import json
 import os
 import re
 import ssl
+import urllib.parse
 import uuid
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,9 @@ import httpx
 
 ANNOTATIONS = 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"'
 PAGE_SIZE = 500
+FETCH_PAGE = 5000
+CHUNK = 50  # ids per query: keeps the URL short
+MORE_RECORDS = "@Microsoft.Dynamics.CRM.morerecords"
 _BOUNDARY = re.compile(r'boundary\s*=\s*"?([^";]+)"?', re.IGNORECASE)
 _ENTITY_ID = re.compile(r"\(([0-9a-fA-F-]{36})\)\s*$")
 
@@ -46,6 +51,7 @@ class EntityInfo:
     primary_name: str
     # "<lookup column>:<target entity>" -> the single-valued navigation property to bind.
     navigations: dict[str, str] = field(default_factory=dict)
+    ownership: str = ""  # OwnershipType: UserOwned, BusinessOwned, OrganizationOwned, None
 
     def navigation(self, column: str, target: str) -> str | None:
         return self.navigations.get(f"{column}:{target}")
@@ -61,6 +67,7 @@ class EntityInfo:
             "primary_id": self.primary_id,
             "primary_name": self.primary_name,
             "navigations": self.navigations,
+            "ownership": self.ownership,
         }
 
     @classmethod
@@ -71,6 +78,7 @@ class EntityInfo:
             data["primary_id"],
             data["primary_name"],
             dict(data.get("navigations", {})),
+            str(data.get("ownership", "")),
         )
 
 
@@ -146,17 +154,10 @@ class WebApi:
     def who_am_i(self) -> str:
         return str(self.get_json("WhoAmI")["UserId"]).lower()
 
-    def offline_profile_entities(self, user_id: str) -> list[str]:
-        """The tables the user's mobile offline profile takes offline (none without a profile)."""
-        user = self.get_json(f"systemusers({user_id})?$select=_mobileofflineprofileid_value")
-        profile_id = user.get("_mobileofflineprofileid_value")
-        if not profile_id:
-            return []
-        items = self.get_json(
-            f"mobileofflineprofileitems?$filter=_regardingobjectid_value eq {profile_id}"
-            "&$select=selectedentitytypecode"
-        )
-        return sorted(str(item["selectedentitytypecode"]) for item in items["value"])
+    def relationship(self, schema_name: str) -> dict[str, Any] | None:
+        """The definition of the relationship ``schema_name`` (1:N or N:N), None when unknown."""
+        found = self.get_json(f"RelationshipDefinitions?$filter=SchemaName eq '{schema_name}'")["value"]
+        return dict(found[0]) if found else None
 
     def entity_definitions(self, names: tuple[str, ...]) -> dict[str, EntityInfo]:
         """The definitions of ``names`` with the navigation properties of their lookups, and the
@@ -183,8 +184,8 @@ class WebApi:
             return {}
         condition = " or ".join(f"LogicalName eq '{name}'" for name in wanted)
         listing = self.get_json(
-            "EntityDefinitions?$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute"
-            f"&$filter={condition}"
+            "EntityDefinitions?$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,"
+            f"OwnershipType&$filter={condition}"
         )
         return {
             d["LogicalName"]: EntityInfo(
@@ -193,20 +194,90 @@ class WebApi:
                 d["PrimaryIdAttribute"],
                 d["PrimaryNameAttribute"] or "",
                 navigations.get(d["LogicalName"], {}),
+                str(d.get("OwnershipType") or ""),
             )
             for d in listing["value"]
         }
 
     # --- reads ---------------------------------------------------------------------------------
 
-    def track_changes(self, entity_set: str) -> dict[str, Any]:
-        """The first page of an initial change-tracking query of ``entity_set``."""
-        prefer = f"odata.track-changes,odata.maxpagesize={PAGE_SIZE},{ANNOTATIONS}"
-        return self.get_json(entity_set, headers={"Prefer": prefer})
+    def track_changes(self, entity_set: str, primary_id: str) -> dict[str, Any]:
+        """The first page of an initial change-tracking query of ``entity_set``: ids only (the
+        rows themselves are fetched by id once the profile's rules say they belong)."""
+        prefer = f"odata.track-changes,odata.maxpagesize={PAGE_SIZE}"
+        return self.get_json(f"{entity_set}?$select={primary_id}", headers={"Prefer": prefer})
 
     def follow(self, link: str) -> dict[str, Any]:
         """A next page or a delta link, sent back unchanged."""
         return self.get_json(link, headers={"Prefer": f"odata.maxpagesize={PAGE_SIZE},{ANNOTATIONS}"})
+
+    def all_rows(self, url: str) -> list[dict[str, Any]]:
+        """Every row of a query, following its pages."""
+        page = self.follow(url)
+        rows = list(page["value"])
+        while "@odata.nextLink" in page:
+            page = self.follow(page["@odata.nextLink"])
+            rows.extend(page["value"])
+        return rows
+
+    def ids(self, entity_set: str, primary_id: str, condition: str | None) -> frozenset[str]:
+        """The ids of the rows of ``entity_set`` matching the ``$filter`` ``condition`` (all: None)."""
+        where = f"&$filter={condition}" if condition else ""
+        return frozenset(
+            str(r[primary_id]).lower() for r in self.all_rows(f"{entity_set}?$select={primary_id}{where}")
+        )
+
+    def ids_in(self, entity_set: str, primary_id: str, column: str, values: frozenset[str]) -> frozenset[str]:
+        """The ids of the rows whose ``column`` holds one of ``values``."""
+        found: set[str] = set()
+        for chunk in _chunks(values):
+            found |= self.ids(entity_set, primary_id, _in(column, chunk))
+        return frozenset(found)
+
+    def lookup_values(
+        self, entity_set: str, primary_id: str, lookup: str, ids: frozenset[str]
+    ) -> frozenset[str]:
+        """The records the lookup ``lookup`` of the rows ``ids`` points at."""
+        found: set[str] = set()
+        for chunk in _chunks(ids):
+            rows = self.all_rows(f"{entity_set}?$select=_{lookup}_value&$filter={_in(primary_id, chunk)}")
+            found |= {str(r[f"_{lookup}_value"]).lower() for r in rows if r.get(f"_{lookup}_value")}
+        return frozenset(found)
+
+    def linked_ids(
+        self, source: EntityInfo, navigation: str, target_id: str, ids: frozenset[str]
+    ) -> frozenset[str]:
+        """The records linked to the rows ``ids`` of ``source`` through the N:N ``navigation``."""
+        found: set[str] = set()
+        for chunk in _chunks(ids):
+            where = _in(source.primary_id, chunk)
+            expand = f"$expand={navigation}($select={target_id})"
+            url = f"{source.entity_set}?$select={source.primary_id}&{expand}&$filter={where}"
+            for row in self.all_rows(url):
+                found |= {str(linked[target_id]).lower() for linked in row.get(navigation) or ()}
+        return frozenset(found)
+
+    def fetch_ids(self, entity_set: str, primary_id: str, fetch_xml: str) -> frozenset[str]:
+        """The ids a FetchXML query selects, page by page."""
+        fetch = ElementTree.fromstring(fetch_xml)
+        found: set[str] = set()
+        page = 1
+        while True:
+            fetch.set("page", str(page))
+            fetch.set("count", str(FETCH_PAGE))
+            query = urllib.parse.quote(ElementTree.tostring(fetch, encoding="unicode"))
+            answer = self.get_json(f"{entity_set}?fetchXml={query}")
+            found |= {str(r[primary_id]).lower() for r in answer["value"]}
+            if not answer.get(MORE_RECORDS):
+                return frozenset(found)
+            page += 1
+
+    def records(self, entity_set: str, primary_id: str, ids: frozenset[str]) -> list[dict[str, Any]]:
+        """The rows ``ids`` of ``entity_set``, every column."""
+        rows: list[dict[str, Any]] = []
+        for chunk in _chunks(ids):
+            rows.extend(self.all_rows(f"{entity_set}?$filter={_in(primary_id, chunk)}"))
+        return rows
 
     def retrieve(self, entity_set: str, record_id: str) -> dict[str, Any] | None:
         try:
@@ -261,6 +332,16 @@ class WebApi:
             json.dumps(request.body) if request.body is not None else "",
         ]
         return "\r\n".join(lines) + "\r\n"
+
+
+def _chunks(values: frozenset[str]) -> list[list[str]]:
+    ordered = sorted(values)
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+
+
+def _in(column: str, values: list[str]) -> str:
+    listed = ",".join(f"'{v}'" for v in values)
+    return f"Microsoft.Dynamics.CRM.In(PropertyName='{column}',PropertyValues=[{listed}])"
 
 
 def _trust(ca_file: str | None) -> ssl.SSLContext | bool:

@@ -11,30 +11,11 @@ from harness.protocol.messages import GoOffline, GoOnline, Sync, SyncResult
 SYSTEM_ADMINISTRATOR = "System Administrator"
 
 
-def _first(organization: Dataverse, path: str) -> dict[str, object]:
-    rows: list[dict[str, object]] = organization.get(path)["value"]
-    assert rows, f"the organization has nothing for {path}"
-    return rows[0]
-
-
 @given(parsers.parse('a signed-in user whose offline profile is "{profile}"'))
 def signed_in_user(device: Device, organization: Dataverse, profile: str) -> None:
     """The first enabled user with the profile, also given the System Administrator role so the
     server accepts every write the offline table allows (security has its own scenarios)."""
-    profile_id = _first(organization, f"mobileofflineprofiles?$filter=name eq '{profile}'&$select=name")[
-        "mobileofflineprofileid"
-    ]
-    user = _first(
-        organization,
-        f"systemusers?$filter=_mobileofflineprofileid_value eq {profile_id} and isdisabled eq false"
-        "&$orderby=fullname&$select=fullname,_businessunitid_value",
-    )
-    role = _first(organization, f"roles?$filter=name eq '{SYSTEM_ADMINISTRATOR}'&$select=name")
-    organization.call(
-        "POST",
-        f"systemusers({user['systemuserid']})/systemuserroles_association/$ref",
-        json={"@odata.id": f"{organization.server_url}roles({role['roleid']})"},
-    )
+    user = organization.offline_user(profile, role=SYSTEM_ADMINISTRATOR)
     device.memory["business_unit"] = user["_businessunitid_value"]
     device.sign_in(str(user["systemuserid"]))
 

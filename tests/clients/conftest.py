@@ -3,13 +3,13 @@
 ``organization`` is parametrized: ``inprocess`` is the harness's embedded mock, where respx
 hands the client's httpx calls to the mock's ASGI app (no socket), and ``loopback`` points the
 client at a real ``mock-dataverse serve`` over TLS (one process per module, reset before each
-test). Both start from seed 1, scale 5, with the administrator given the seeded "Field Sales"
-offline profile, so every test runs on both paths and must see the same results.
+test). Both start from seed 1, scale 5, with the device signed in as the first user of the
+seeded "Field Sales" offline profile, so every test runs on both paths and must see the same
+results.
 """
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +20,7 @@ from starlette.testclient import TestClient
 
 from clients.reference import ReferenceClient
 from clients.reference.sync import SyncResult
-from harness.dataverse import embedded_inprocess
-from mock_server.seed import ADMIN_USER_ID
+from harness.dataverse import Dataverse, embedded_inprocess, remote
 from mock_server.seed.offline import PROFILE_NAME
 from tests.conftest import ADMIN_HEADERS, LiveServer, start_server, stop_server
 
@@ -30,30 +29,55 @@ TOKEN = ADMIN_HEADERS["Authorization"].removeprefix("Bearer ")
 
 @dataclass
 class Organization:
-    """A mock organization: how the client is configured to reach it, and the admin's view."""
+    """A mock organization: how the client reaches it, the field user the device signs in as
+    (the first "Field Sales" user, given the System Administrator role), and the admin's view."""
 
     name: str
-    server_url: str
+    dataverse: Dataverse
     connection: dict[str, Any]  # extra 'configure' fields: the CA file of a TLS server
-    admin: httpx.Client | TestClient  # the admin's Web API client (base URL = the Web API root)
-    origin: str
+    user_id: str = ""
+    token: str = ""  # the field user's
 
-    def reset(self) -> None:
-        self.admin.post(f"{self.origin}/_mock/reset").raise_for_status()
+    @property
+    def server_url(self) -> str:
+        return self.dataverse.server_url
 
-    def give_the_administrator_a_profile(self, profile: str = PROFILE_NAME) -> None:
-        """Assign the seeded offline profile to the administrator the tests sign in as."""
-        found = self.get(f"mobileofflineprofiles?$filter=name eq '{profile}'&$select=name")["value"]
-        self.assign_profile(found[0]["mobileofflineprofileid"])
+    @property
+    def origin(self) -> str:
+        return self.dataverse.origin
+
+    @property
+    def admin(self) -> httpx.Client | TestClient:
+        return self.dataverse.admin
+
+    def start(self) -> Organization:
+        """Reset the organization and sign the field user in."""
+        self.dataverse.reset()
+        user = self.dataverse.offline_user(PROFILE_NAME, role="System Administrator")
+        self.user_id = str(user["systemuserid"])
+        self.token = self.dataverse.token_for(self.user_id)
+        return self
+
+    @property
+    def configuration(self) -> dict[str, Any]:
+        """The fields of the 'configure' that signs the device in as the field user."""
+        return {"server_url": self.server_url, "token": self.token, **self.connection}
 
     def assign_profile(self, profile_id: str) -> None:
         bind = {"mobileofflineprofileid@odata.bind": f"/mobileofflineprofiles({profile_id})"}
-        self.admin.patch(f"systemusers({ADMIN_USER_ID})", json=bind).raise_for_status()
+        self.admin.patch(f"systemusers({self.user_id})", json=bind).raise_for_status()
+
+    def plan(self, entity: str) -> set[str]:
+        """The ids the server's download plan gives the field user for ``entity``."""
+        profile = self.get(f"systemusers({self.user_id})?$select=_mobileofflineprofileid_value")
+        answer = self.get(
+            f"mobileofflineprofiles({profile['_mobileofflineprofileid_value']})/Microsoft.Dynamics.CRM."
+            f"RetrieveMobileOfflineRecordIds(UserId={self.user_id},EntityName='{entity}')"
+        )
+        return {str(i).lower() for i in answer["Entities"][0]["RecordIds"]}
 
     def get(self, path: str) -> Any:
-        response = self.admin.get(path, headers={"Prefer": 'odata.include-annotations="*"'})
-        response.raise_for_status()
-        return response.json()
+        return self.dataverse.get(path)
 
     def status(self, path: str) -> int:
         return self.admin.get(path).status_code
@@ -106,21 +130,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 @pytest.fixture
 def inprocess_organization() -> Iterator[Organization]:
     with embedded_inprocess(scale=5) as dataverse, dataverse.serving_clients():
-        organization = Organization("inprocess", dataverse.server_url, {}, dataverse.admin, dataverse.origin)
-        organization.give_the_administrator_a_profile()
-        yield organization
+        yield Organization("inprocess", dataverse, {}).start()
 
 
 @pytest.fixture
 def loopback_organization(live: LiveServer) -> Iterator[Organization]:
-    verify = ssl.create_default_context(cafile=str(live.ca_file))
-    with httpx.Client(base_url=live.base_url, verify=verify, headers=ADMIN_HEADERS, timeout=30) as admin:
-        organization = Organization(
-            "loopback", live.base_url, {"ca_file": str(live.ca_file)}, admin, live.origin
-        )
-        organization.reset()
-        organization.give_the_administrator_a_profile()
-        yield organization
+    with remote(live.base_url, ca_file=str(live.ca_file)) as dataverse:
+        yield Organization("loopback", dataverse, {"ca_file": str(live.ca_file)}).start()
 
 
 @pytest.fixture(params=["inprocess", "loopback"])
@@ -133,7 +149,7 @@ def organization(request: pytest.FixtureRequest) -> Organization:
 def device(organization: Organization) -> Iterator[Device]:
     """A configured device that has done its first sync."""
     device = Device()
-    device.call("configure", server_url=organization.server_url, token=TOKEN, **organization.connection)
+    device.call("configure", **organization.configuration)
     device.call("sync")
     yield device
     device.call("shutdown")

@@ -1,13 +1,19 @@
-"""The pytest plugin: requirement tags as markers, unknown tags refused, and a client that fails
-in one scenario replaced by a fresh one for the next (run in a separate pytest with pytester)."""
+"""The pytest plugin: requirement tags as markers, unknown tags refused, a client that fails in one
+scenario replaced by a fresh one for the next, and the suite against a mock already running
+(each in a separate pytest run, with pytester)."""
 
 from __future__ import annotations
 
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
+from tests.conftest import LiveServer
+
 pytest_plugins = ["pytester"]
+FEATURES = Path(__file__).parents[2] / "features"
 
 STEPS = """
 from pytest_bdd import given, scenarios, then, when
@@ -87,3 +93,23 @@ def test_a_client_that_crashes_is_replaced_for_the_next_scenario(suite: pytest.P
     result = suite.runpytest("-p", "no:randomly", "--client", "inprocess:crashing_client:CrashesOnce", "-q")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*ClientCrashed*ran out of memory*"])
+
+
+def test_the_suite_runs_against_a_mock_already_running(
+    pytester: pytest.Pytester, live_server: LiveServer
+) -> None:
+    """``--dataverse-url`` (HTTPS with a private CA) with a client in another process."""
+    result = pytester.runpytest_subprocess(
+        str(FEATURES),
+        "-p",
+        "no:cacheprovider",
+        "-m",
+        "MO-ENT-031 or MO-ENT-012",
+        "--dataverse-url",
+        live_server.base_url,
+        "--dataverse-ca",
+        str(live_server.ca_file),
+        "--client",
+        f"process:{sys.executable} -m clients.reference",
+    )
+    result.assert_outcomes(passed=5, deselected=result.parseoutcomes()["deselected"])

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.clients.conftest import TOKEN, Device, Organization
+from tests.clients.conftest import Device, Organization
 
 
 def _server_state(organization: Organization) -> dict[str, Any]:
@@ -65,6 +65,7 @@ def test_an_entity_outside_the_offline_set_is_not_available_offline(device: Devi
 
 def test_the_offline_profile_narrows_the_offline_set(organization: Organization) -> None:
     """The device's offline set is what the user's profile holds, read again at every sync."""
+    field_sales = organization.get(f"systemusers({organization.user_id})")["_mobileofflineprofileid_value"]
     created = organization.admin.post(
         "mobileofflineprofiles", json={"name": "Accounts only"}, headers={"Prefer": "return=representation"}
     )
@@ -78,14 +79,14 @@ def test_the_offline_profile_narrows_the_offline_set(organization: Organization)
     organization.admin.post("mobileofflineprofileitems", json=item).raise_for_status()
     organization.assign_profile(profile_id)
     device = Device()
-    device.call("configure", server_url=organization.server_url, token=TOKEN, **organization.connection)
+    device.call("configure", **organization.configuration)
     device.call("sync")
     assert set(device.sync_details().downloaded) == {"account"}
     assert device.refuse("query", entity="contact") == "not_available_offline"
     assert device.call("local_records", entity="contact")["records"] == []
     assert device.call("local_records", entity="account")["records"]
 
-    organization.give_the_administrator_a_profile()  # Field Sales: contacts too
+    organization.assign_profile(field_sales)  # contacts too
     device.call("sync")
     assert device.call("local_records", entity="contact")["records"]
     organization.assign_profile(profile_id)
@@ -207,7 +208,7 @@ def test_commands_before_configure_and_before_the_first_sync(organization: Organ
     assert device.refuse("create", entity="account", values={}) == "not_configured"
     assert device.refuse("sync") == "not_configured"
     assert device.refuse("fly") == "unsupported_command"
-    assert device.refuse("configure", server_url="", token=TOKEN) == "invalid_request"
-    device.call("configure", server_url=organization.server_url, token=TOKEN, **organization.connection)
+    assert device.refuse("configure", server_url="", token=organization.token) == "invalid_request"
+    device.call("configure", **organization.configuration)
     assert device.refuse("create", entity="account", values={}) == "not_configured"
     device.call("shutdown")

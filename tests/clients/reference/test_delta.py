@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.clients.conftest import TOKEN, Device, Organization
+from tests.clients.conftest import Device, Organization
 
 
 def _ids(rows: list[dict[str, Any]], key: str) -> set[str]:
@@ -23,7 +23,9 @@ def test_server_changes_and_deletions_reach_the_device_at_the_next_sync(
         f"accounts({changed})", json={"name": "Changed on the server"}
     ).raise_for_status()
     organization.admin.delete(f"contacts({deleted})").raise_for_status()
-    organization.admin.post("accounts", json={"name": "New on the server"}).raise_for_status()
+    mine = {"ownerid@odata.bind": f"/systemusers({organization.user_id})"}
+    organization.admin.post("accounts", json={"name": "New on the server", **mine}).raise_for_status()
+    organization.admin.post("accounts", json={"name": "Someone else's"}).raise_for_status()
 
     device.call("sync")
     details = device.sync_details()
@@ -35,9 +37,9 @@ def test_server_changes_and_deletions_reach_the_device_at_the_next_sync(
     )
     assert device.refuse("retrieve", entity="contact", record_id=deleted) == "not_found"
     assert device.call("query", entity="account", filter={"name": "New on the server"})["records"]
-    server_contacts = organization.get("contacts?$select=contactid")["value"]
+    assert not device.call("query", entity="account", filter={"name": "Someone else's"})["records"]
     local_contacts = device.call("local_records", entity="contact")["records"]
-    assert _ids(local_contacts, "contactid") == _ids(server_contacts, "contactid")
+    assert _ids(local_contacts, "contactid") == organization.plan("contact")
 
 
 def test_an_unchanged_server_downloads_nothing(device: Device) -> None:
@@ -50,14 +52,12 @@ def test_an_expired_delta_token_starts_the_entity_afresh(device: Device, organiz
         f"{organization.origin}/_mock/clock", json={"advance": {"days": 8}}
     ).raise_for_status()
     device.call("sync")
-    assert device.sync_details().downloaded["account"] == len(
-        organization.get("accounts?$select=accountid")["value"]
-    )
+    assert device.sync_details().downloaded["account"] == len(organization.plan("account"))
 
 
 def test_a_sync_that_cannot_reach_the_server_fails_and_keeps_the_queue(organization: Organization) -> None:
     device = Device()
-    device.call("configure", server_url=organization.server_url, token=TOKEN, **organization.connection)
+    device.call("configure", **organization.configuration)
     device.call("sync")
     device.call("create", entity="account", values={"name": "Queued"})
     engine = device.client.engine

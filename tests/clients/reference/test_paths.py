@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from tests.clients.conftest import TOKEN, Device, Organization
+from tests.clients.conftest import Device, Organization
 
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -31,7 +31,7 @@ def _session(organization: Organization) -> tuple[list[Any], set[str]]:
         result: dict[str, Any] = reply.get("result", {})
         return result
 
-    call("configure", server_url=organization.server_url, token=TOKEN, **organization.connection)
+    call("configure", **organization.configuration)
     call("sync")
     account = call("query", entity="account")["records"][0]
     lead = call("query", entity="lead", filter={"statecode": 0})["records"][0]
