@@ -5,8 +5,8 @@ offline entity, the ids of the rows that belong on the device. The rules become 
 the server answers them under the user's security, so a row the user may not read never appears:
 
 =======================  =========================================================================
-no data download rule    rows modified in the last N days (the item's org data filter),
-                         ``LastXHours(24 N)``; no rows when the item has no org data filter
+no data download rule    the item's org data filter, "Modified On - Last X Days": ``LastXDays(N)``
+                         (from midnight N days ago); no rows when the item has no org data filter
 All records              every row
 Other data filter        the union of the chosen sets: owned by me (``EqualUserId``), owned by one
                          of my teams (``EqualUserTeams``), in my business unit (``EqualBusinessId``
@@ -27,7 +27,6 @@ from typing import Any
 from clients.reference.webapi import EntityInfo, WebApi
 
 ALL_RECORDS, OTHER_FILTER, CUSTOM_FILTER, RELATED_ONLY = 1, 2, 3, 0
-HOURS_PER_DAY = 24
 CRM = "Microsoft.Dynamics.CRM."  # the namespace of Dataverse's query functions
 
 
@@ -119,10 +118,8 @@ class Selection:
         if item.criteria is None:
             if not item.days or item.days <= 0:
                 return frozenset()
-            hours = item.days * HOURS_PER_DAY
-            return self._where(
-                info, f"Microsoft.Dynamics.CRM.LastXHours(PropertyName='modifiedon',PropertyValue={hours})"
-            )
+            window = f"{CRM}LastXDays(PropertyName='modifiedon',PropertyValue={item.days})"
+            return self._where(info, window)
         if item.criteria == ALL_RECORDS:
             return self._where(info, None)
         if item.criteria == RELATED_ONLY:
@@ -138,11 +135,11 @@ class Selection:
     def _owned(self, item: ProfileItem, info: EntityInfo) -> list[str]:
         if info.ownership == "UserOwned":
             chosen = [
-                (item.mine, "Microsoft.Dynamics.CRM.EqualUserId(PropertyName='ownerid')"),
-                (item.my_team, "Microsoft.Dynamics.CRM.EqualUserTeams(PropertyName='ownerid')"),
+                (item.mine, f"{CRM}EqualUserId(PropertyName='ownerid')"),
+                (item.my_team, f"{CRM}EqualUserTeams(PropertyName='ownerid')"),
                 (
                     item.my_business_unit,
-                    "Microsoft.Dynamics.CRM.EqualBusinessId(PropertyName='owningbusinessunit')",
+                    f"{CRM}EqualBusinessId(PropertyName='owningbusinessunit')",
                 ),
             ]
             return [condition for wanted, condition in chosen if wanted]

@@ -166,6 +166,14 @@ def test_convert_an_appointment_to_a_case_offline(device: Device, organization: 
 
 
 def test_convert_a_downloaded_appointment_to_a_case(device: Device, organization: Organization) -> None:
+    account = device.first("account")["accountid"]
+    visit = {
+        "subject": "Site visit",
+        "ownerid@odata.bind": f"/systemusers({organization.user_id})",
+        "regardingobjectid_account_appointment@odata.bind": f"/accounts({account})",
+    }
+    organization.admin.post("appointments", json=visit).raise_for_status()
+    device.call("sync")
     appointment = device.first("appointment", statecode=0)
     device.call("go_offline")
     case_id = device.call(
