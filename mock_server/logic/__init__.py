@@ -19,6 +19,7 @@ WRITE_CHECKS: tuple[WriteCheck, ...] = (
     rules.apply_business_rules,
     guard_closed_records,
     processes.check_stage_moves,
+    processes.start_default_flow,
 )
 
 __all__ = ["OPERATIONS", "WRITE_CHECKS"]

@@ -27,13 +27,15 @@ A write to an instance row is checked like Dataverse does:
 * the active stage's table must be linked (``bpf_<table>id``); Finished (statuscode 2) only at
   the last stage of the active path.
 
-A new instance without an active stage starts at the first stage.
+A new instance without an active stage starts at the first stage. Every write to an instance
+copies its ``processid``, active stage (``stageid``) and ``traversedpath`` onto the records it
+links; creating a record of a flow's first table starts the default flow (``start_default_flow``).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
@@ -48,10 +50,12 @@ from mock_server.odata.query_options import build_plan
 from mock_server.odata.serialize import Renderer, json_response
 from mock_server.schema import Entity, schema
 from mock_server.store import query
-from mock_server.store.records import Row, Writer
+from mock_server.store.records import Row, Writer, insert_record, update_record
 from mock_server.store.tables import tables
 
 BUSINESS_PROCESS_FLOW = 4
+ACTIVATED = 1
+EMPTY_PROCESS = "00000000-0000-0000-0000-000000000000"
 FINISHED = 2
 INSTANCE_KEY = "businessprocessflowinstanceid"
 
@@ -123,7 +127,7 @@ def _row(conn: Connection, entity: Entity, row_id: str) -> Row | None:
 
 
 def is_instance_table(entity: Entity) -> bool:
-    return entity.primary_id == INSTANCE_KEY and entity.attribute("activestageid") is not None
+    return entity.is_bpf_entity
 
 
 def load_flow(
@@ -254,6 +258,75 @@ def check_stage_moves(writer: Writer, entity: Entity, operation: str, current: R
         if flow.resolve(stage, new, conn) is not None:
             raise InvalidArgument("A business process flow can be finished only at its last stage.")
         new["completedon"] = now
+    _mirror(writer, flow, new, {"processid": flow.id, "stageid": active, "traversedpath": ",".join(path)})
+
+
+def _system(writer: Writer) -> Writer:
+    """The platform writing for itself: no security, no write checks (the flow's columns on its
+    records follow the instance, whoever moved it)."""
+    return replace(writer, caller=replace(writer.caller, policy=None), checks=())
+
+
+def _mirror(writer: Writer, flow: Flow, instance: Row, values: Row) -> None:
+    """Copy the instance's process, active stage and traversed path onto the records it links
+    (``processid``, ``stageid``, ``traversedpath`` of each ``bpf_<table>id``), as Dataverse keeps
+    them on the record. A record being created gets them from ``start_default_flow``."""
+    for table in sorted({s.entity for s in flow.stages}):
+        entity, record_id = schema().entity(table), instance.get(f"bpf_{table}id")
+        if entity is None or record_id is None or entity.attribute("stageid") is None:
+            continue
+        record = _row(writer.conn, entity, str(record_id))
+        if record is not None and any(record.get(k) != v for k, v in values.items()):
+            update_record(_system(writer), entity, str(record_id), values)
+
+
+def start_default_flow(
+    writer: Writer, entity: Entity, operation: str, _current: Row | None, new: Row
+) -> None:
+    """WriteCheck: creating a record of a flow's first table starts an instance of the flow, as
+    Dataverse does on create: the one named by ``processid``, none when it is the empty GUID, else
+    the first activated flow (by ``processorder``) that starts on the table. The record gets the
+    flow's columns; the instance is the platform's own write."""
+    if operation != "create" or entity.is_bpf_entity or entity.attribute("processid") is None:
+        return
+    requested = str(new["processid"]).lower() if new.get("processid") else None
+    if requested == EMPTY_PROCESS:
+        new["processid"] = None
+        return
+    flow = _starting_flow(writer.conn, entity, requested)
+    if flow is None:
+        if requested is not None:
+            raise InvalidArgument(
+                f"The process {requested} is not an activated business process flow that starts on "
+                f"'{entity.logical_name}'."
+            )
+        return
+    first = flow.stages[0].id
+    new.update({"processid": flow.id, "stageid": first, "traversedpath": first})
+    instance_table = schema().entity(flow.instance_table)
+    assert instance_table is not None
+    platform = replace(writer, caller=replace(writer.caller, policy=None))
+    insert_record(
+        platform,
+        instance_table,
+        {f"bpf_{entity.logical_name}id": new[entity.primary_id], "processid": flow.id},
+    )
+
+
+def _starting_flow(conn: Connection, entity: Entity, process_id: str | None) -> Flow | None:
+    workflows = tables()["workflow"]
+    stmt = (
+        select(workflows.c.workflowid)
+        .where(workflows.c.category == BUSINESS_PROCESS_FLOW, workflows.c.statecode == ACTIVATED)
+        .order_by(workflows.c.processorder, workflows.c.name, workflows.c.workflowid)
+    )
+    if process_id is not None:
+        stmt = stmt.where(workflows.c.workflowid == process_id)
+    for (workflow_id,) in conn.execute(stmt).all():
+        flow = load_flow(conn, process_id=str(workflow_id))
+        if flow is not None and flow.stages and flow.stages[0].entity == entity.logical_name:
+            return flow
+    return None
 
 
 def _move(flow: Flow, before: list[str], after: list[str], new: Row, conn: Connection) -> list[str]:

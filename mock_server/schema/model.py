@@ -176,6 +176,13 @@ class Entity:
     def attribute(self, name: str) -> Attribute | None:
         return self.attributes_by_name.get(name)
 
+    @property
+    def is_bpf_entity(self) -> bool:
+        """A business process flow's instance table (``EntityMetadata.IsBPFEntity``)."""
+        return (
+            self.primary_id == "businessprocessflowinstanceid" and "activestageid" in self.attributes_by_name
+        )
+
     @cached_property
     def lookups(self) -> tuple[Attribute, ...]:
         return tuple(a for a in self.attributes if a.is_lookup)

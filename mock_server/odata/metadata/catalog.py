@@ -105,7 +105,7 @@ def entity_data(schema: Schema, entity: Entity) -> dict[str, Any]:
         "IsStateModelAware": any(a.type is AttributeType.STATE for a in e.attributes),
         "ChangeTrackingEnabled": e.change_tracking,
         "IsOptimisticConcurrencyEnabled": True,
-        "IsBPFEntity": False,
+        "IsBPFEntity": e.is_bpf_entity,
         "IsBusinessProcessEnabled": all(c in names for c in BPF_COLUMNS),
         "IsAuditEnabled": managed_property(False, "canmodifyauditsettings"),
         "IsCustomizable": managed_property(True, "iscustomizable"),

@@ -20,4 +20,5 @@ def test_public_surface_is_pinned() -> None:
         "apply_business_rules",
         "guard_closed_records",
         "check_stage_moves",
+        "start_default_flow",
     ]

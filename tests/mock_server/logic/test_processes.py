@@ -21,8 +21,11 @@ QUALIFY, DEVELOP, PROPOSE, LEAD_CLOSE = (
 SET = "new_inspectionprocesses"
 
 
+NO_FLOW = "00000000-0000-0000-0000-000000000000"  # processid that skips the default flow on create
+
+
 def _inspection_instance(client: TestClient, **values: Any) -> tuple[str, str]:
-    inspection = create(client, "new_inspections", {"new_name": "Boiler", **values})
+    inspection = create(client, "new_inspections", {"new_name": "Boiler", "processid": NO_FLOW, **values})
     instance = create(
         client,
         SET,
@@ -154,7 +157,11 @@ def test_finish_only_at_the_last_stage_and_abort_anywhere(client: TestClient) ->
 
 
 def test_multi_entity_flow_moves_to_the_opportunity_and_branches_on_its_value(client: TestClient) -> None:
-    lead = create(client, "leads", {"subject": "Big fleet", "lastname": "Mulder", "estimatedamount": 250000})
+    lead = create(
+        client,
+        "leads",
+        {"subject": "Big fleet", "lastname": "Mulder", "estimatedamount": 250000, "processid": NO_FLOW},
+    )
     instance = create(
         client,
         "leadtoopportunitysalesprocesses",
@@ -196,7 +203,7 @@ def test_retrieve_process_instances_lists_a_records_flows_newest_first(client: T
 
 
 def test_an_instance_gets_the_flow_name_and_must_belong_to_the_flows_table(client: TestClient) -> None:
-    inspection = create(client, "new_inspections", {"new_name": "Named"})
+    inspection = create(client, "new_inspections", {"new_name": "Named", "processid": NO_FLOW})
     instance = create(client, SET, {"bpf_new_inspectionid@odata.bind": f"/new_inspections({inspection})"})
     assert get(client, SET, instance, "name")["name"] == "Inspection Process"
     response = client.post(
@@ -207,3 +214,65 @@ def test_an_instance_gets_the_flow_name_and_must_belong_to_the_flows_table(clien
         },
     )
     error(response, 400, "0x80040203")
+
+
+def _instances(client: TestClient, entity_set: str, lookup: str, record: str) -> list[dict[str, Any]]:
+    url = f"{API}/{entity_set}?$filter=_{lookup}_value eq {record}&$select=_activestageid_value,traversedpath"
+    rows: list[dict[str, Any]] = client.get(url).json()["value"]
+    return rows
+
+
+def test_creating_a_record_starts_its_default_flow(client: TestClient) -> None:
+    """Dataverse starts the default flow when a record of its first table is created."""
+    inspection = create(client, "new_inspections", {"new_name": "Auto"})
+    (instance,) = _instances(client, SET, "bpf_new_inspectionid", inspection)
+    assert (instance["_activestageid_value"], instance["traversedpath"]) == (SCHEDULE, SCHEDULE)
+    row = get(client, "new_inspections", inspection, "processid,stageid,traversedpath")
+    assert (row["processid"], row["stageid"], row["traversedpath"]) == (
+        process_id(INSPECTION_FLOW),
+        SCHEDULE,
+        SCHEDULE,
+    )
+    lead = create(client, "leads", {"subject": "Auto", "lastname": "Lead"})
+    (lead_instance,) = _instances(client, "leadtoopportunitysalesprocesses", "bpf_leadid", lead)
+    assert lead_instance["_activestageid_value"] == QUALIFY
+    # An opportunity is not the first table of the lead-to-opportunity flow: no instance.
+    account = create(client, "accounts", {"name": "Customer"})
+    opportunity = create(
+        client, "opportunities", {"name": "Deal", "customerid_account@odata.bind": f"/accounts({account})"}
+    )
+    assert _instances(client, "leadtoopportunitysalesprocesses", "bpf_opportunityid", opportunity) == []
+
+
+def test_a_record_can_name_its_flow_or_none(client: TestClient) -> None:
+    skipped = create(client, "new_inspections", {"new_name": "Skipped", "processid": NO_FLOW})
+    assert _instances(client, SET, "bpf_new_inspectionid", skipped) == []
+    assert get(client, "new_inspections", skipped, "processid")["processid"] is None
+    named = create(client, "new_inspections", {"new_name": "Named", "processid": process_id(INSPECTION_FLOW)})
+    assert len(_instances(client, SET, "bpf_new_inspectionid", named)) == 1
+    wrong = client.post(
+        f"{API}/new_inspections", json={"new_name": "Wrong", "processid": process_id(LEAD_FLOW)}
+    )
+    error(wrong, 400, "0x80040203")
+
+
+def test_a_stage_move_is_copied_onto_the_record(client: TestClient) -> None:
+    inspection, instance = _inspection_instance(client)
+    assert move(client, instance, SCHEDULE, INSPECT).status_code == 204
+    row = get(client, "new_inspections", inspection, "processid,stageid,traversedpath")
+    assert (row["processid"], row["stageid"], row["traversedpath"]) == (
+        process_id(INSPECTION_FLOW),
+        INSPECT,
+        f"{SCHEDULE},{INSPECT}",
+    )
+    assert move(client, instance, SCHEDULE).status_code == 204  # back one stage
+    row = get(client, "new_inspections", inspection, "stageid,traversedpath")
+    assert (row["stageid"], row["traversedpath"]) == (SCHEDULE, SCHEDULE)
+
+
+def test_entity_definitions_mark_the_instance_tables(client: TestClient) -> None:
+    url = f"{API}/EntityDefinitions?$filter=IsBPFEntity eq true&$select=LogicalName"
+    names = {e["LogicalName"] for e in client.get(url).json()["value"]}
+    assert names == {"new_inspectionprocess", "leadtoopportunitysalesprocess"}
+    lead = client.get(f"{API}/EntityDefinitions(LogicalName='lead')?$select=IsBPFEntity").json()
+    assert lead["IsBPFEntity"] is False
