@@ -126,11 +126,9 @@ class Catalog:
     commands: dict[str, frozenset[Command]] = field(default_factory=lambda: dict(OFFLINE_COMMANDS))
 
     @classmethod
-    def for_profile(cls, entities: Iterable[str] | None = None) -> Catalog:
-        """The catalog of a device whose offline profile holds ``entities`` (all of section 1
-        when None). Entities outside section 1 are never offered offline, whatever the profile."""
-        if entities is None:
-            return cls()
+    def for_profile(cls, entities: Iterable[str]) -> Catalog:
+        """The catalog of a device whose offline profile holds ``entities``. Entities outside
+        section 1 are never offered offline, whatever the profile."""
         chosen = set(entities)
         return cls({name: offered for name, offered in OFFLINE_COMMANDS.items() if name in chosen})
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from clients.reference import ReferenceClient
 from clients.reference.sync import SyncResult
@@ -47,7 +46,7 @@ class Organization:
         return self.dataverse.origin
 
     @property
-    def admin(self) -> httpx.Client | TestClient:
+    def admin(self) -> httpx.Client:
         return self.dataverse.admin
 
     def start(self) -> Organization:

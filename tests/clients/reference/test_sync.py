@@ -6,7 +6,6 @@ from typing import Any
 
 import httpx
 
-from clients.reference.catalog import Catalog
 from clients.reference.local_store import LocalStore, QueuedChange
 from clients.reference.sync import QUALIFY_PARAMETERS, SyncEngine, group_changes
 from clients.reference.webapi import EntityInfo, WebApi
@@ -35,7 +34,7 @@ def _engine(handler: Any) -> tuple[SyncEngine, LocalStore]:
     leads = EntityInfo("lead", "leads", "leadid", "fullname")
     store.save_metadata({"lead": leads.as_json()})
     api = WebApi("https://org.example/api/data/v9.2/", "t", transport=httpx.MockTransport(handler))
-    return SyncEngine(store, api, Catalog.for_profile(["lead"])), store
+    return SyncEngine(store, api), store
 
 
 def _error(code: str) -> httpx.Response:
