@@ -171,7 +171,8 @@ def _visibility_changes(
         found = [f for f in found if not isinstance(f, changes.Deleted) or f.id in readable]
     extra: list[Fetched | changes.Deleted] = []
     if now is not None:  # changed rows out of sight now: removed if they were in sight then
-        stmt = select(table).where(version > since, version <= window.snapshot, not_(now)).order_by(version)
+        who = (table.c[pk], version, table.c.ownerid, table.c.owningbusinessunit)
+        stmt = select(*who).where(version > since, version <= window.snapshot, not_(now)).order_by(version)
         hidden = [dict(r._mapping) for r in conn.execute(stmt)]
         if hidden:
             readable = then.read_at(conn, entity, hidden, window.base)
@@ -182,13 +183,13 @@ def _visibility_changes(
             then_condition if then_condition is not None else true(),
             now if now is not None else true(),
         )
-        stmt = (
+        left = (
             select(table.c[pk], version)
             .where(unchanged, was, not_(see))
             .order_by(version)
             .limit(window.limit)
         )
-        extra += [changes.Deleted(row_id, v) for row_id, v in conn.execute(stmt)]
+        extra += [changes.Deleted(str(row_id), int(v)) for row_id, v in conn.execute(left)]
         came = build_select(plan, call.caller).where(unchanged, not_(was)).order_by(None).order_by(version)
         extra += fetch_rows(conn, plan, came.limit(window.limit), call.caller)
     if not extra:

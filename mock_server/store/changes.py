@@ -37,7 +37,16 @@ def changes(
     table = tables()[plan.entity.logical_name]
     version = table.c.versionnumber
     window = and_(version > since, version <= upto)
-    stmt = build_select(plan, caller).where(window).order_by(None).order_by(version).limit(limit)
+    stmt = build_select(plan, caller)
+    if deleted and caller.restriction(plan.entity) is not None:
+        # A delta of a restricted caller: find the window's rows by the version index first. Put
+        # side by side with a row restriction (``ownerid IN ...``), the window alone would let
+        # SQLite walk the owner index, through every row the caller owns, whatever the window.
+        pk = table.c[plan.entity.primary_id]
+        stmt = stmt.where(pk.in_(select(pk).where(window)))
+    else:
+        stmt = stmt.where(window)
+    stmt = stmt.order_by(None).order_by(version).limit(limit)
     keys_rows = conn.execute(stmt)
     keys = list(keys_rows.keys())
     found: list[Fetched | Deleted] = [Fetched(dict(zip(keys, row, strict=True))) for row in keys_rows]
