@@ -7,9 +7,10 @@ Two logs, both written inside the transaction of the change they describe:
   hierarchy, the read part of each affected user's access before the write (``Access.reading``)
   is kept under a fresh version. ``Access.as_of`` gives the access in effect at a delta token.
 * ``remember_row`` (a write check) and ``remember_share``: before a user-owned row changes owner
-  or business unit, is shared or unshared, and when it is created, who could read it until then
-  is kept under a fresh version (owner, owning business unit, principals it was shared with for
-  reading, or "did not exist yet"). ``Access.read_at`` uses that state at a delta token.
+  or business unit, is shared or unshared, or is deleted, and when it is created, who could read
+  it until then is kept under a fresh version (owner, owning business unit, principals it was
+  shared with for reading, or "did not exist yet"). ``Access.read_at`` uses that state at a
+  delta token.
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def test_a_lost_role_removes_rows_and_a_new_one_brings_them(client: TestClient, 
     assert rows == [] and own
 
 
-def test_leaving_a_team_removes_the_team_rows(client: TestClient, org: Org) -> None:
+def test_leaving_a_team_removes_the_team_rows_and_rejoining_brings_them(client: TestClient, org: Org) -> None:
     user = org.user(org.b, org.role({"prvReadAccount": BASIC}))
     team = org.team(org.b, user.id)
     team_row = org.account("Team's", team, owner_set="teams")
@@ -91,8 +91,11 @@ def test_leaving_a_team_removes_the_team_rows(client: TestClient, org: Org) -> N
     assert {r["name"] for r in rows} == {"Team's"}
     response = client.delete(f"{API}/teams({team})/teammembership_association({user.id})/$ref")
     assert response.status_code == 204
-    rows, _ = _delta(client, link, user.headers)
+    rows, link = _delta(client, link, user.headers)
     assert _split(rows) == ({team_row}, set())
+    org.link("teams", team, "teammembership_association", f"systemusers({user.id})")
+    rows, _ = _delta(client, link, user.headers)
+    assert _split(rows) == (set(), {team_row})
 
 
 def test_an_owner_in_another_business_unit_removes_the_row(client: TestClient, org: Org) -> None:
