@@ -99,9 +99,13 @@ def respond(call: Call, entity: Entity) -> Response:
     page_size = call.preferences.max_page_size or MAX_PAGE_SIZE
     since = max(served, base)
     found = changes.changes(call.conn, plan, call.caller, since, snapshot, page_size + 1, deleted=delta)
+    more = len(found) > page_size
+    # How far this page reaches: its last change when more follow, else the snapshot. Corrections
+    # only look that far, so a page that drops entries still ends where the next one starts.
+    horizon = _version(found[page_size - 1]) if more else snapshot
     if delta:
-        window = Window(served, base, snapshot, page_size + 1)
-        found = _visibility_changes(call, plan, found, window)
+        window = Window(served, base, horizon, page_size + 1)
+        found = _visibility_changes(call, plan, found[:page_size] if more else found, window)
     renderer = Renderer(call.conn, call.preferences)
     selected = f"({','.join(a.logical_name for a in plan.select)})" if plan.select else ""
     context = f"{call.base_url}$metadata#{entity.entity_set}{selected}"
@@ -118,9 +122,8 @@ def respond(call: Call, entity: Entity) -> Response:
         else:
             value.extend(renderer.records(plan, [item]))
     body: dict[str, Any] = {"@odata.context": context + ("/$delta" if delta else ""), "value": value}
-    if len(found) > page_size:
-        last = found[page_size - 1]
-        served = _version(last)
+    if len(found) > page_size or more:
+        served = _version(found[page_size - 1]) if len(found) > page_size else horizon
         body["@odata.nextLink"] = with_option(
             call.url, "$skiptoken", tracking_skiptoken(page + 1, served, snapshot, base)
         )
@@ -134,8 +137,8 @@ def respond(call: Call, entity: Entity) -> Response:
 @dataclass(frozen=True)
 class Window:
     """One page of a delta from version ``base``: what is left after version ``served`` up to
-    ``snapshot``, at most ``limit`` entries. Versions up to ``base`` hold rows whose visibility
-    changed with the caller's access; later ones, rows that changed."""
+    ``snapshot`` (the page's horizon), at most ``limit`` entries. Versions up to ``base`` hold
+    rows whose visibility changed with the caller's access; later ones, rows that changed."""
 
     served: int
     base: int

@@ -163,3 +163,25 @@ def test_a_visibility_delta_pages(client: TestClient, org: Org) -> None:
     # The rows the new role shows come first (they are older), then the row created since.
     assert set(arrived[:5]) == theirs and arrived[5:] == [changed]
     assert len(seen) == 6 and not mine & set(arrived)
+
+
+def test_a_page_whose_entries_were_all_left_out_still_leads_to_the_rest(client: TestClient, org: Org) -> None:
+    """Deletions the user never saw are left out of a page; the changes after them still come."""
+    user = org.user(org.a, org.role({"prvReadAccount": BASIC}))
+    elsewhere = org.user(org.b)
+    unseen = [org.account(f"Unseen {i}", elsewhere.id) for i in range(3)]
+    mine = [org.account(f"Mine {i}", user.id) for i in range(2)]
+    _, link = _delta(client, f"{API}/accounts?$select=name", user.headers)
+    for row in unseen:
+        assert client.delete(f"{API}/accounts({row})").status_code == 204
+    for row in mine:
+        assert client.patch(f"{API}/accounts({row})", json={"name": "Changed"}).status_code == 204
+    seen: list[dict[str, Any]] = []
+    url: str | None = link
+    headers = {**user.headers, "Prefer": "odata.track-changes,odata.maxpagesize=2"}
+    while url is not None:
+        body = client.get(url, headers=headers).json()
+        seen += body["value"]
+        url = body.get("@odata.nextLink")
+        url = url.split("https://testserver", 1)[1] if url else None
+    assert [r.get("accountid") for r in seen] == mine
