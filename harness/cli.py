@@ -35,12 +35,16 @@ from harness.protocol.messages import (
     GoOnline,
     Handshake,
     LocalRecords,
+    LookupCandidates,
     Qualify,
     Query,
     Retrieve,
+    RunView,
+    Search,
     Shutdown,
     Sync,
     Update,
+    Views,
 )
 from harness.protocol.registry import BASE_URI, command_names, load_schemas
 
@@ -73,6 +77,10 @@ SMOKE_REQUESTS: dict[str, Command[Any]] = {
     "convert_to_case": ConvertToCase(entity="appointment", record_id=_RECORD),
     "available_commands": AvailableCommands(entity="account", context="grid"),
     "local_records": LocalRecords(entity="account"),
+    "views": Views(entity="account"),
+    "run_view": RunView(entity="account", view_id=_RECORD),
+    "search": Search(entities=["account"], text="smoke"),
+    "lookup_candidates": LookupCandidates(entity="contact", column="parentcustomerid"),
     "configure": Configure(server_url="http://127.0.0.1:9/api/data/v9.2/", token="smoke"),
     "shutdown": Shutdown(),
 }

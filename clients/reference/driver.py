@@ -16,12 +16,14 @@ from collections.abc import Callable
 from typing import Any
 
 from clients.reference import records
+from clients.reference import views as local_views
 from clients.reference.catalog import (
     ACTIVITY_POINTER,
     ACTIVITY_TYPES,
     ClientError,
     Command,
     InvalidRequest,
+    NotAvailableOffline,
     NotConfigured,
     RecordNotFound,
 )
@@ -67,6 +69,10 @@ class ReferenceClient:
             "convert_to_case": self.convert_to_case,
             "available_commands": self.available_commands,
             "local_records": self.local_records,
+            "views": self.views,
+            "run_view": self.run_view,
+            "search": self.search,
+            "lookup_candidates": self.lookup_candidates,
             "shutdown": self.shutdown,
         }
 
@@ -239,6 +245,75 @@ class ReferenceClient:
             return {"records": self._store().records(entity)}
         except ValueError as error:
             raise InvalidRequest(str(error)) from None
+
+    # --- views, search, lookups ----------------------------------------------------------------
+
+    def views(self, message: Message) -> Message:
+        entity = self._offline_entity(message)
+        if entity in local_views.WITHOUT_VIEWS:
+            raise NotAvailableOffline(f"Views of {entity} are not available offline.")
+        return {"views": [v.listing() for v in self._views() if v.entity == entity]}
+
+    def run_view(self, message: Message) -> Message:
+        entity = self._offline_entity(message)
+        view_id = _text(message, "view_id").lower()
+        view = next((v for v in self._views() if v.id.lower() == view_id and v.entity == entity), None)
+        if view is None:
+            raise NotAvailableOffline(
+                f"The view '{view_id}' is not available offline for {entity}: personal views, views of "
+                "tables without offline views and views that need a table outside the profile are not."
+            )
+        if view.kind == "quick_view":
+            _, record = self._record({**message, "record_id": _text(message, "record_id")}, entity)
+            return {
+                "records": [
+                    local_views.quick_view(view, record, self._engine().metadata()[entity].primary_id)
+                ]
+            }
+        return {"records": local_views.run_fetch(view.definition, self._context())}
+
+    def search(self, message: Message) -> Message:
+        engine = self._engine()
+        dates = self._store().state("date_columns") or {}
+        found = local_views.search(self._views(), message, dates, engine.catalog.entities, self._context())
+        return {"records": found}
+
+    def lookup_candidates(self, message: Message) -> Message:
+        entity = self._offline_entity(message)
+        column = _text(message, "column")
+        engine = self._engine()
+        targets = engine.metadata()[entity].lookup_targets(column)
+        if not targets:
+            raise InvalidRequest(f"'{column}' is not a lookup column of {entity}.")
+        offline = [t for t in targets if t in engine.catalog.entities]
+        if not offline:
+            raise NotAvailableOffline(
+                f"The lookup {column} points to {', '.join(targets)}, which is not available offline."
+            )
+        text = str(message.get("text") or "").lower()
+        candidates = []
+        for target in offline:
+            info = engine.metadata()[target]
+            for record in self._store().records(target):
+                name = record.get(info.primary_name)
+                if str(name or "").lower().startswith(text):
+                    candidates.append({"entity": target, "id": str(record[info.primary_id]), "name": name})
+        return {"candidates": sorted(candidates, key=lambda c: (str(c["name"] or ""), c["id"]))}
+
+    def _offline_entity(self, message: Message) -> str:
+        """The request's entity, once the device knows it is offline (reads are offered)."""
+        return self._allowed(message, Command.RETRIEVE)[0]
+
+    def _views(self) -> list[local_views.View]:
+        stored = self._store().state("views")
+        return local_views.decode(stored) if stored else []
+
+    def _context(self) -> local_views.Context:
+        engine = self._engine()
+        metadata = engine.metadata()
+        return local_views.Context(
+            self._store().records, lambda e: metadata[e].primary_id, engine.user_id or ""
+        )
 
     # --- helpers -------------------------------------------------------------------------------
 

@@ -150,13 +150,20 @@ class LocalStore:
 
     def offline_entities(self) -> tuple[str, ...] | None:
         """The entities the user's profile takes offline, as the last sync read it (None: never)."""
-        row = self._db.execute("SELECT value FROM device_state WHERE key = 'offline_entities'").fetchone()
-        return None if row is None else tuple(json.loads(row[0]))
+        entities = self.state("offline_entities")
+        return None if entities is None else tuple(entities)
 
     def set_offline_entities(self, entities: tuple[str, ...]) -> None:
+        self.set_state("offline_entities", list(entities))
+
+    def state(self, key: str) -> Any:
+        """A piece of the device's own state (JSON), None when never set."""
+        row = self._db.execute("SELECT value FROM device_state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def set_state(self, key: str, value: Any) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO device_state (key, value) VALUES ('offline_entities', ?)",
-            (json.dumps(list(entities)),),
+            "INSERT OR REPLACE INTO device_state (key, value) VALUES (?, ?)", (key, json.dumps(value))
         )
 
     def metadata(self) -> dict[str, Record]:

@@ -38,6 +38,10 @@ REQUESTS: dict[str, tuple[Fields, Fields]] = {
     "convert_to_case": (ENTITY_ID, {"values": dict}),
     "available_commands": ({"entity": str}, {"record_id": str, "context": str}),
     "local_records": ({"entity": str}, {}),
+    "views": ({"entity": str}, {}),
+    "run_view": ({"entity": str, "view_id": str}, {"record_id": str}),
+    "search": ({"entities": list, "text": str}, {"mode": str, "fields": list}),
+    "lookup_candidates": ({"entity": str, "column": str}, {"text": str}),
 }
 ENVELOPE = frozenset({"cmd", "id"})
 JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object", list: "an array"}

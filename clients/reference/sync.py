@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from clients.reference import records
+from clients.reference import records, views
 from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError, NotConfigured
 from clients.reference.local_store import LocalStore, QueuedChange
 from clients.reference.profile import OfflineProfile, Selection, read_profile
@@ -162,6 +162,9 @@ class SyncEngine:
         if missing:
             definitions = self.api.entity_definitions(missing)
             self.store.save_metadata({name: info.as_json() for name, info in definitions.items()})
+            dates = self.store.state("date_columns") or {}
+            self.store.set_state("date_columns", {**dates, **views.date_columns(self.api, missing)})
+        self.store.set_state("views", views.encode(views.download_views(self.api, catalog.entities)))
         self.store.set_offline_entities(catalog.entities)
         return OfflineProfile({name: profile.items[name] for name in catalog.entities})
 

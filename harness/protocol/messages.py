@@ -19,6 +19,8 @@ from harness.protocol.registry import PROTOCOL_VERSION, validate, validator
 __all__ = [
     "COMMANDS",
     "AvailableCommands",
+    "Candidate",
+    "Candidates",
     "Command",
     "CommandsOffered",
     "Configure",
@@ -35,6 +37,7 @@ __all__ = [
     "Implementation",
     "JSONObject",
     "LocalRecords",
+    "LookupCandidates",
     "Qualify",
     "QualifyResult",
     "Query",
@@ -43,10 +46,15 @@ __all__ = [
     "RequestId",
     "Retrieve",
     "Retrieved",
+    "RunView",
+    "Search",
     "Shutdown",
     "Sync",
     "SyncResult",
     "Update",
+    "View",
+    "Views",
+    "ViewsOffered",
 ]
 
 JSONObject = dict[str, Any]
@@ -334,6 +342,75 @@ class LocalRecords(_Listing):
 
 
 @dataclass(frozen=True)
+class View:
+    """A view the device offers offline."""
+
+    id: str
+    name: str
+    kind: str  # public, quick_find, lookup, quick_view
+
+
+@dataclass(frozen=True)
+class ViewsOffered:
+    views: tuple[View, ...]
+
+
+@dataclass(frozen=True)
+class Views(Command[ViewsOffered]):
+    cmd = "views"
+    schema_id = _SCHEMA + "views.json"
+    entity: str
+
+    def build_result(self, result: JSONObject) -> ViewsOffered:
+        return ViewsOffered(views=tuple(View(**view) for view in result["views"]))
+
+
+@dataclass(frozen=True)
+class RunView(_Listing):
+    cmd = "run_view"
+    schema_id = _SCHEMA + "run_view.json"
+    entity: str
+    view_id: str
+    record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Search(_Listing):
+    cmd = "search"
+    schema_id = _SCHEMA + "search.json"
+    entities: list[str]
+    text: str
+    mode: str | None = None
+    fields: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A record a lookup can point to."""
+
+    entity: str
+    id: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class LookupCandidates(Command[Candidates]):
+    cmd = "lookup_candidates"
+    schema_id = _SCHEMA + "lookup_candidates.json"
+    entity: str
+    column: str
+    text: str | None = None
+
+    def build_result(self, result: JSONObject) -> Candidates:
+        return Candidates(candidates=tuple(Candidate(**c) for c in result["candidates"]))
+
+
+@dataclass(frozen=True)
 class Shutdown(_Acknowledged):
     cmd = "shutdown"
     schema_id = _SCHEMA + "shutdown.json"
@@ -355,5 +432,9 @@ COMMANDS: dict[str, type[Command[Any]]] = {
     "convert_to_case": ConvertToCase,
     "available_commands": AvailableCommands,
     "local_records": LocalRecords,
+    "views": Views,
+    "run_view": RunView,
+    "search": Search,
+    "lookup_candidates": LookupCandidates,
     "shutdown": Shutdown,
 }

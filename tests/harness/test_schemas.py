@@ -79,6 +79,29 @@ REQUESTS: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
         [{"entity": "account"}, {"entity": "account", "context": "ribbon"}],
     ),
     "local_records": ([{"entity": "account"}], [{}, {"entity": 5}]),
+    "views": ([{"entity": "account"}], [{}, {"entity": "account", "kind": "public"}]),
+    "run_view": (
+        [{"entity": "account", "view_id": ID}, {"entity": "contact", "view_id": ID, "record_id": ID}],
+        [{"entity": "account"}, {"view_id": ID}],
+    ),
+    "search": (
+        [
+            {"entities": ["account"], "text": "Con*"},
+            {"entities": ["account", "contact"], "text": "a", "mode": "relevance", "fields": ["name"]},
+        ],
+        [
+            {"entities": [], "text": "a"},
+            {"entities": ["account"], "text": ""},
+            {"entities": ["account"], "text": "a", "mode": "fuzzy"},
+        ],
+    ),
+    "lookup_candidates": (
+        [
+            {"entity": "contact", "column": "parentcustomerid"},
+            {"entity": "contact", "column": "parentcustomerid", "text": "Con"},
+        ],
+        [{"entity": "contact"}, {"entity": "contact", "column": ""}],
+    ),
     "shutdown": ([{}], [{"force": True}]),
 }
 
@@ -128,6 +151,16 @@ RESULTS: dict[str, tuple[list[Any], list[Any]]] = {
         [{"commands": ["fly"]}, {"commands": ["read", "read"]}, {}],
     ),
     "local_records": ([{"records": [{"accountid": ID}]}], [{"records": None}]),
+    "views": (
+        [{"views": [{"id": ID, "name": "Active Accounts", "kind": "public"}]}, {"views": []}],
+        [{"views": [{"id": ID, "name": "Mine", "kind": "personal"}]}, {}],
+    ),
+    "run_view": ([{"records": [{"accountid": ID, "primarycontact.fullname": "Ada"}]}], [{}]),
+    "search": ([{"records": []}], [{"records": {}}]),
+    "lookup_candidates": (
+        [{"candidates": [{"entity": "account", "id": ID, "name": None}]}],
+        [{"candidates": [{"entity": "account", "id": ID}]}, {}],
+    ),
     "shutdown": EMPTY_OK,
 }
 
