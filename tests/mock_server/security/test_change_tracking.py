@@ -185,3 +185,17 @@ def test_a_page_whose_entries_were_all_left_out_still_leads_to_the_rest(client: 
         url = body.get("@odata.nextLink")
         url = url.split("https://testserver", 1)[1] if url else None
     assert [r.get("accountid") for r in seen] == mine
+
+
+def test_a_delta_count_counts_what_the_user_would_get(client: TestClient, org: Org) -> None:
+    user = org.user(org.a, org.role({"prvReadAccount": BASIC}))
+    elsewhere = org.user(org.b)
+    own = org.account("Own", user.id)
+    other = org.account("Other", elsewhere.id)
+    _, link = _delta(client, f"{API}/accounts?$select=name", user.headers)
+    token = link.split("$deltatoken=", 1)[1]
+    for row in (own, other):
+        assert client.patch(f"{API}/accounts({row})", json={"name": "Changed"}).status_code == 204
+    counted = client.get(f"{API}/accounts/$count?$deltatoken={token}", headers=user.headers)
+    assert counted.status_code == 200 and counted.text == "1"
+    assert client.get(f"{API}/accounts/$count?$deltatoken={token}").text == "2"  # the administrator
