@@ -31,6 +31,7 @@ from harness.protocol.messages import (
     Create,
     Delete,
     Disqualify,
+    Elapse,
     GoOffline,
     GoOnline,
     Handshake,
@@ -42,9 +43,12 @@ from harness.protocol.messages import (
     RunView,
     Search,
     Shutdown,
+    StartSync,
     Sync,
+    SyncStatus,
     Update,
     Views,
+    WaitForSync,
 )
 from harness.protocol.registry import BASE_URI, command_names, load_schemas
 
@@ -81,6 +85,10 @@ SMOKE_REQUESTS: dict[str, Command[Any]] = {
     "run_view": RunView(entity="account", view_id=_RECORD),
     "search": Search(entities=["account"], text="smoke"),
     "lookup_candidates": LookupCandidates(entity="contact", column="parentcustomerid"),
+    "elapse": Elapse(minutes=5),
+    "start_sync": StartSync(),
+    "sync_status": SyncStatus(),
+    "wait_for_sync": WaitForSync(),
     "configure": Configure(server_url="http://127.0.0.1:9/api/data/v9.2/", token="smoke"),
     "shutdown": Shutdown(),
 }

@@ -21,6 +21,7 @@ import os
 import ssl
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,10 +162,12 @@ class InProcessTransport(httpx.BaseTransport):
     def __init__(self, app: ASGIApp) -> None:
         self._asgi = httpx.ASGITransport(app=app)
         self._loop = asyncio.new_event_loop()
+        self._lock = threading.Lock()  # one request at a time (a client may sync in a thread)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
-            status, headers, body = self._loop.run_until_complete(self._call(request))
+            with self._lock:
+                status, headers, body = self._loop.run_until_complete(self._call(request))
         except InjectedConnectionFault as fault:  # what a dropped connection looks like to httpx
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.") from fault
         return httpx.Response(status, headers=headers, content=body, request=request)

@@ -11,11 +11,12 @@ refused command touches neither the store nor the queue.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from clients.reference import records
+from clients.reference import records, schedule
 from clients.reference import views as local_views
 from clients.reference.catalog import (
     ACTIVITY_POINTER,
@@ -53,6 +54,9 @@ class ReferenceClient:
         self.online = True
         self.stopped = False
         self.last_sync: SyncResult | None = None  # the last sync's details, per entity
+        self._sync_lock = threading.Lock()
+        self._background: threading.Thread | None = None
+        self._background_outcome: SyncResult | ClientError | None = None
         self.handlers: dict[str, Handler] = {
             "handshake": self.handshake,
             "configure": self.configure,
@@ -73,6 +77,10 @@ class ReferenceClient:
             "run_view": self.run_view,
             "search": self.search,
             "lookup_candidates": self.lookup_candidates,
+            "elapse": self.elapse,
+            "start_sync": self.start_sync,
+            "sync_status": self.sync_status,
+            "wait_for_sync": self.wait_for_sync,
             "shutdown": self.shutdown,
         }
 
@@ -116,11 +124,63 @@ class ReferenceClient:
         return {}
 
     def sync(self, message: Message) -> Message:
+        self._check_online()
+        return self._run_sync().as_json()
+
+    def elapse(self, message: Message) -> Message:
+        """Time passes with the app open: the tables whose interval has passed sync (online)."""
+        minutes = message["minutes"]
+        if minutes < 1:
+            raise InvalidRequest("'minutes' must be at least 1.")
+        due = schedule.due_after(self._store(), minutes)
+        if not self.online or not due:
+            return {"synced": []}
+        self._run_sync(due)
+        return {"synced": sorted(due)}
+
+    def start_sync(self, message: Message) -> Message:
+        self._check_online()
+        self._engine()
+        if self._background is None or not self._background.is_alive():
+            self._background_outcome = None
+            self._background = threading.Thread(target=self._sync_in_background, daemon=True)
+            self._background.start()
+        return {}
+
+    def sync_status(self, message: Message) -> Message:
+        return {"running": self._background is not None and self._background.is_alive()}
+
+    def wait_for_sync(self, message: Message) -> Message:
+        if self._background is None:
+            raise RecordNotFound("No sync was started.")
+        self._background.join()
+        self._background = None
+        outcome = self._background_outcome
+        if isinstance(outcome, ClientError):
+            raise outcome
+        assert outcome is not None
+        return outcome.as_json()
+
+    def _sync_in_background(self) -> None:
+        try:
+            self._background_outcome = self._run_sync()
+        except ClientError as error:
+            self._background_outcome = error
+        except Exception as error:  # a bug must reach wait_for_sync, not vanish with the thread
+            self._background_outcome = ClientError(f"{type(error).__name__}: {error}", ErrorCode.INTERNAL)
+
+    def _run_sync(self, only: frozenset[str] | None = None) -> SyncResult:
+        """One sync at a time: a sync asked for while another runs waits for it."""
         engine = self._engine()
+        with self._sync_lock:
+            result = engine.run(only)
+            schedule.synced(engine.store, only if only is not None else engine.catalog.entities)
+            self.last_sync = result
+        return result
+
+    def _check_online(self) -> None:
         if not self.online:
             raise ClientError("The device is offline; go online to sync.", ErrorCode.OFFLINE)
-        self.last_sync = engine.run()
-        return self.last_sync.as_json()
 
     def go_offline(self, message: Message) -> Message:
         self.online = False
@@ -140,6 +200,9 @@ class ReferenceClient:
         self._close()
 
     def _close(self) -> None:
+        if self._background is not None:
+            self._background.join()
+            self._background = None
         if self.engine is not None:
             self.engine.api.close()
             self.engine.store.close()

@@ -13,10 +13,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 Record = dict[str, Any]
+P = ParamSpec("P")
+T = TypeVar("T")
 _ENTITY_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 _SCHEMA = """
@@ -49,14 +53,27 @@ class QueuedChange:
     payload: Record
 
 
+def _locked(method: Callable[Concatenate[LocalStore, P], T]) -> Callable[Concatenate[LocalStore, P], T]:
+    """Runs ``method`` under the store's lock: a background sync and the user's commands share
+    one SQLite connection, and each store operation must run whole."""
+
+    def locked(store: LocalStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with store.lock:
+            return method(store, *args, **kwargs)
+
+    return locked
+
+
 class LocalStore:
     """The SQLite database of one device (in memory unless given a file path)."""
 
     def __init__(self, path: str = ":memory:") -> None:
+        self.lock = threading.RLock()  # also held by sync around a read-then-write of one table
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.executescript(_SCHEMA)
         self._tables: set[str] = set()
 
+    @_locked
     def close(self) -> None:
         self._db.close()
 
@@ -71,29 +88,35 @@ class LocalStore:
             self._tables.add(table)
         return table
 
+    @_locked
     def put(self, entity: str, record_id: str, record: Record) -> None:
         self._db.execute(
             f"INSERT OR REPLACE INTO {self._table(entity)} (id, data) VALUES (?, ?)",
             (record_id, json.dumps(record, sort_keys=True)),
         )
 
+    @_locked
     def get(self, entity: str, record_id: str) -> Record | None:
         row = self._db.execute(
             f"SELECT data FROM {self._table(entity)} WHERE id = ?", (record_id,)
         ).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
+    @_locked
     def remove(self, entity: str, record_id: str) -> bool:
         cursor = self._db.execute(f"DELETE FROM {self._table(entity)} WHERE id = ?", (record_id,))
         return cursor.rowcount > 0
 
+    @_locked
     def records(self, entity: str) -> list[Record]:
         rows = self._db.execute(f"SELECT data FROM {self._table(entity)} ORDER BY id").fetchall()
         return [dict(json.loads(row[0])) for row in rows]
 
+    @_locked
     def clear(self, entity: str) -> None:
         self._db.execute(f"DELETE FROM {self._table(entity)}")
 
+    @_locked
     def rekey(self, entity: str, old_id: str, new_id: str, primary_id: str) -> None:
         """Move a record created offline to the id the server gave it."""
         record = self.get(entity, old_id)
@@ -105,12 +128,14 @@ class LocalStore:
 
     # --- upload queue --------------------------------------------------------------------------
 
+    @_locked
     def enqueue(self, entity: str, operation: str, record_id: str, payload: Record) -> None:
         self._db.execute(
             "INSERT INTO upload_queue (entity, operation, record_id, payload) VALUES (?, ?, ?, ?)",
             (entity, operation, record_id, json.dumps(payload, sort_keys=True)),
         )
 
+    @_locked
     def queue(self) -> list[QueuedChange]:
         rows = self._db.execute(
             "SELECT seq, entity, operation, record_id, payload FROM upload_queue ORDER BY seq"
@@ -119,16 +144,19 @@ class LocalStore:
             QueuedChange(seq, entity, op, rid, json.loads(payload)) for seq, entity, op, rid, payload in rows
         ]
 
+    @_locked
     def dequeue(self, seqs: list[int]) -> None:
         self._db.executemany("DELETE FROM upload_queue WHERE seq = ?", [(seq,) for seq in seqs])
 
     # --- id map --------------------------------------------------------------------------------
 
+    @_locked
     def map_id(self, offline_id: str, server_id: str) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO id_map (offline_id, server_id) VALUES (?, ?)", (offline_id, server_id)
         )
 
+    @_locked
     def server_id(self, record_id: str) -> str:
         """The server's id for ``record_id`` (itself when it is not an uploaded offline id)."""
         row = self._db.execute("SELECT server_id FROM id_map WHERE offline_id = ?", (record_id,)).fetchone()
@@ -136,10 +164,12 @@ class LocalStore:
 
     # --- sync state ----------------------------------------------------------------------------
 
+    @_locked
     def delta_link(self, entity: str) -> str | None:
         row = self._db.execute("SELECT link FROM delta_links WHERE entity = ?", (entity,)).fetchone()
         return None if row is None else str(row[0])
 
+    @_locked
     def set_delta_link(self, entity: str, link: str | None) -> None:
         if link is None:
             self._db.execute("DELETE FROM delta_links WHERE entity = ?", (entity,))
@@ -148,28 +178,34 @@ class LocalStore:
                 "INSERT OR REPLACE INTO delta_links (entity, link) VALUES (?, ?)", (entity, link)
             )
 
+    @_locked
     def offline_entities(self) -> tuple[str, ...] | None:
         """The entities the user's profile takes offline, as the last sync read it (None: never)."""
         entities = self.state("offline_entities")
         return None if entities is None else tuple(entities)
 
+    @_locked
     def set_offline_entities(self, entities: tuple[str, ...]) -> None:
         self.set_state("offline_entities", list(entities))
 
+    @_locked
     def state(self, key: str) -> Any:
         """A piece of the device's own state (JSON), None when never set."""
         row = self._db.execute("SELECT value FROM device_state WHERE key = ?", (key,)).fetchone()
         return None if row is None else json.loads(row[0])
 
+    @_locked
     def set_state(self, key: str, value: Any) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO device_state (key, value) VALUES (?, ?)", (key, json.dumps(value))
         )
 
+    @_locked
     def metadata(self) -> dict[str, Record]:
         rows = self._db.execute("SELECT entity, definition FROM entity_metadata").fetchall()
         return {entity: dict(json.loads(definition)) for entity, definition in rows}
 
+    @_locked
     def save_metadata(self, definitions: dict[str, Record]) -> None:
         self._db.executemany(
             "INSERT OR REPLACE INTO entity_metadata (entity, definition) VALUES (?, ?)",

@@ -42,6 +42,7 @@ class ProfileItem:
     filter_xml: str | None
     days: int | None  # the org data filter; None: none
     relationships: tuple[str, ...]  # schema names of the item's associations
+    sync_minutes: int | None = None  # syncintervalinminutes; None: the default interval
 
     @classmethod
     def from_json(cls, row: dict[str, Any], relationships: tuple[str, ...]) -> ProfileItem:
@@ -54,6 +55,7 @@ class ProfileItem:
             row.get("profileitementityfilter") or None,
             row.get("dayssincerecordlastmodified"),
             relationships,
+            row.get("syncintervalinminutes"),
         )
 
 

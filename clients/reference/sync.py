@@ -136,12 +136,14 @@ class SyncEngine:
     def metadata(self) -> dict[str, EntityInfo]:
         return {name: EntityInfo.from_json(d) for name, d in self.store.metadata().items()}
 
-    def run(self) -> SyncResult:
+    def run(self, only: frozenset[str] | None = None) -> SyncResult:
+        """One sync: read the profile, upload the queue, download every offline table (or those
+        in ``only``, for a periodic sync of the tables that are due)."""
         result = SyncResult()
         try:
             profile = self.read_profile()
             self.upload(result)
-            self.download(result, profile)
+            self.download(result, profile, only)
         except (httpx.HTTPError, WebApiError) as error:
             raise SyncFailed(f"The sync stopped: {error}") from error
         return result
@@ -166,7 +168,9 @@ class SyncEngine:
             self.store.set_state("date_columns", {**dates, **views.date_columns(self.api, missing)})
         self.store.set_state("views", views.encode(views.download_views(self.api, catalog.entities)))
         self.store.set_offline_entities(catalog.entities)
-        return OfflineProfile({name: profile.items[name] for name in catalog.entities})
+        offline = OfflineProfile({name: profile.items[name] for name in catalog.entities})
+        self.store.set_state("sync_minutes", {e: i.sync_minutes for e, i in offline.items.items()})
+        return offline
 
     # --- upload --------------------------------------------------------------------------------
 
@@ -304,30 +308,37 @@ class SyncEngine:
 
     # --- download ------------------------------------------------------------------------------
 
-    def download(self, result: SyncResult, profile: OfflineProfile) -> None:
+    def download(
+        self, result: SyncResult, profile: OfflineProfile, only: frozenset[str] | None = None
+    ) -> None:
         """Bring each offline entity to what the profile's rules select: fetch the rows that are
         new to the device or changed on the server, drop the rows that no longer belong. Rows
         with writes still queued stay until those writes are uploaded."""
         metadata = self.metadata()
         selection = Selection(self.api, profile, metadata)
-        pending = {change.record_id for change in self.store.queue()}
         for entity in profile.entities:
+            if only is not None and entity not in only:
+                continue
             info = metadata[entity]
             changed, deleted = self._changes(info)
             wanted = selection.ids(entity) - deleted
-            held = {str(r[info.primary_id]).lower() for r in self.store.records(entity)}
-            leaving = {i for i in held - wanted if i not in pending}
-            for record_id in leaving:
-                self.store.remove(entity, record_id)
-            fetch = wanted - held if changed is not None else wanted
-            rows = self.api.records(
-                info.entity_set, info.primary_id, frozenset(fetch | (wanted & (changed or set())))
-            )
-            for row in rows:
-                record = records.from_server(row)
-                self.store.put(entity, str(record[info.primary_id]).lower(), record)
+            held = self._held(entity, info)
+            # Everything selected on a fresh start; else what is new here or changed there.
+            fetch = wanted if changed is None else (wanted - held) | (wanted & changed)
+            rows = self.api.records(info.entity_set, info.primary_id, fetch)
+            with self.store.lock:  # the user may write while a background sync runs
+                pending = {change.record_id for change in self.store.queue()}
+                leaving = {i for i in self._held(entity, info) - wanted if i not in pending}
+                for record_id in leaving:
+                    self.store.remove(entity, record_id)
+                for row in rows:
+                    record = records.from_server(row)
+                    self.store.put(entity, str(record[info.primary_id]).lower(), record)
             result.downloaded[entity] = len(rows)
             result.removed[entity] = len(leaving)
+
+    def _held(self, entity: str, info: EntityInfo) -> set[str]:
+        return {str(r[info.primary_id]).lower() for r in self.store.records(entity)}
 
     def _changes(self, info: EntityInfo) -> tuple[set[str] | None, set[str]]:
         """What changed on the server since the last sync, through change tracking: the ids

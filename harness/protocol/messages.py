@@ -30,6 +30,8 @@ __all__ = [
     "Delete",
     "Disqualify",
     "Done",
+    "Elapse",
+    "Elapsed",
     "GoOffline",
     "GoOnline",
     "Handshake",
@@ -49,12 +51,17 @@ __all__ = [
     "RunView",
     "Search",
     "Shutdown",
+    "StartSync",
     "Sync",
     "SyncResult",
+    "SyncState",
+    "SyncStatus",
     "Update",
     "View",
     "Views",
     "ViewsOffered",
+    "WaitForSync",
+    "sync_result",
 ]
 
 JSONObject = dict[str, Any]
@@ -218,17 +225,22 @@ class Sync(Command[SyncResult]):
     schema_id = _SCHEMA + "sync.json"
 
     def build_result(self, result: JSONObject) -> SyncResult:
-        errors = tuple(
-            RecordError(
-                entity=error["entity"],
-                record_id=error["record_id"],
-                operation=error["operation"],
-                code=ErrorCode(error["code"]),
-                message=error["message"],
-            )
-            for error in result["errors"]
+        return sync_result(result)
+
+
+def sync_result(result: JSONObject) -> SyncResult:
+    """The typed form of a schema-valid ``sync_result`` (``sync``, ``wait_for_sync``)."""
+    errors = tuple(
+        RecordError(
+            entity=error["entity"],
+            record_id=error["record_id"],
+            operation=error["operation"],
+            code=ErrorCode(error["code"]),
+            message=error["message"],
         )
-        return SyncResult(uploaded=result["uploaded"], downloaded=result["downloaded"], errors=errors)
+        for error in result["errors"]
+    )
+    return SyncResult(uploaded=result["uploaded"], downloaded=result["downloaded"], errors=errors)
 
 
 @dataclass(frozen=True)
@@ -411,6 +423,50 @@ class LookupCandidates(Command[Candidates]):
 
 
 @dataclass(frozen=True)
+class Elapsed:
+    synced: tuple[str, ...]  # the tables a periodic sync downloaded
+
+
+@dataclass(frozen=True)
+class Elapse(Command[Elapsed]):
+    cmd = "elapse"
+    schema_id = _SCHEMA + "elapse.json"
+    minutes: int
+
+    def build_result(self, result: JSONObject) -> Elapsed:
+        return Elapsed(synced=tuple(result["synced"]))
+
+
+@dataclass(frozen=True)
+class StartSync(_Acknowledged):
+    cmd = "start_sync"
+    schema_id = _SCHEMA + "start_sync.json"
+
+
+@dataclass(frozen=True)
+class SyncState:
+    running: bool
+
+
+@dataclass(frozen=True)
+class SyncStatus(Command[SyncState]):
+    cmd = "sync_status"
+    schema_id = _SCHEMA + "sync_status.json"
+
+    def build_result(self, result: JSONObject) -> SyncState:
+        return SyncState(running=result["running"])
+
+
+@dataclass(frozen=True)
+class WaitForSync(Command[SyncResult]):
+    cmd = "wait_for_sync"
+    schema_id = _SCHEMA + "wait_for_sync.json"
+
+    def build_result(self, result: JSONObject) -> SyncResult:
+        return sync_result(result)
+
+
+@dataclass(frozen=True)
 class Shutdown(_Acknowledged):
     cmd = "shutdown"
     schema_id = _SCHEMA + "shutdown.json"
@@ -436,5 +492,9 @@ COMMANDS: dict[str, type[Command[Any]]] = {
     "run_view": RunView,
     "search": Search,
     "lookup_candidates": LookupCandidates,
+    "elapse": Elapse,
+    "start_sync": StartSync,
+    "sync_status": SyncStatus,
+    "wait_for_sync": WaitForSync,
     "shutdown": Shutdown,
 }

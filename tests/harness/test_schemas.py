@@ -102,6 +102,10 @@ REQUESTS: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
         ],
         [{"entity": "contact"}, {"entity": "contact", "column": ""}],
     ),
+    "elapse": ([{"minutes": 5}, {"minutes": 1440}], [{}, {"minutes": 0}, {"minutes": "5"}]),
+    "start_sync": ([{}], [{"wait": True}]),
+    "sync_status": ([{}], [{"entity": "account"}]),
+    "wait_for_sync": ([{}], [{"timeout": 5}]),
     "shutdown": ([{}], [{"force": True}]),
 }
 
@@ -160,6 +164,13 @@ RESULTS: dict[str, tuple[list[Any], list[Any]]] = {
     "lookup_candidates": (
         [{"candidates": [{"entity": "account", "id": ID, "name": None}]}],
         [{"candidates": [{"entity": "account", "id": ID}]}, {}],
+    ),
+    "elapse": ([{"synced": []}, {"synced": ["account", "task"]}], [{}, {"synced": ["account", "account"]}]),
+    "start_sync": EMPTY_OK,
+    "sync_status": ([{"running": True}, {"running": False}], [{}, {"running": "no"}]),
+    "wait_for_sync": (
+        [{"uploaded": 1, "downloaded": 2, "errors": []}],
+        [{"uploaded": -1, "downloaded": 0, "errors": []}, {}],
     ),
     "shutdown": EMPTY_OK,
 }
