@@ -12,9 +12,9 @@ Feature: Organization data filter
     And a new offline profile "Recent accounts"
     And the admin adds "account" to the profile with "no data download rule"
     And the admin publishes the profile and assigns it to the user
-    And the server holds a "account" named "Changed 11 days ago", owned by the user
+    And the server holds an "account" named "Changed 11 days ago", owned by the user
     And 1 day passes on the server's clock
-    And the server holds a "account" named "Changed 10 days ago", owned by the user
+    And the server holds an "account" named "Changed 10 days ago", owned by the user
     And 10 days pass on the server's clock
     When the device syncs
     Then the profile's "account" has an org data filter of records modified in the last 10 days
@@ -30,7 +30,7 @@ Feature: Organization data filter
     And the admin adds "contact" to the profile with "no data download rule"
     And the admin sets the org data filter of the profile's "account" to 3 days
     And the admin publishes the profile and assigns it to the user
-    And the server holds a "account" named "Harbour Supplies", owned by the user
+    And the server holds an "account" named "Harbour Supplies", owned by the user
     And the server holds a "contact" named "Okafor", owned by the user
     And 5 days pass on the server's clock
     When the device syncs

@@ -17,7 +17,7 @@ Feature: Offline profile filter rules
     And the profile's "account" has no org data filter
     And the admin adds "contact" to the profile with "All records"
     And the admin publishes the profile and assigns it to the user
-    And the server holds a "account" named "Harbour Supplies", owned by the user
+    And the server holds an "account" named "Harbour Supplies", owned by the user
     And the server holds a "contact" named "Okafor", owned by the user
     When the device syncs
     Then the user may read "account" records on the server

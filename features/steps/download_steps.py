@@ -141,7 +141,7 @@ def server_holds_rows(
         put_on_server(organization, device, entity, dict(zip(header, row, strict=True)))
 
 
-@given(step('the server holds a "{entity:Q}" named "{name:Q}", owned by the user'))
+@given(parsers.re(r'the server holds an? "(?P<entity>[^"]+)" named "(?P<name>[^"]+)", owned by the user'))
 def server_holds_named_row(device: Device, organization: Dataverse, entity: str, name: str) -> None:
     put_on_server(organization, device, entity, {"name": name})
 
