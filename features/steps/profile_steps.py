@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from parse import with_pattern
 from pytest_bdd import given, parsers, then, when
 
 from harness.dataverse import Dataverse
@@ -42,13 +41,16 @@ RULE_LIST = rf"(?P<rules>{QUOTED_LIST})"
 NAME_LIST = rf"(?P<names>{QUOTED_LIST})"
 
 
-@with_pattern(r'[^"]+')
-def quoted(text: str) -> str:
-    """What stands between double quotes in a step: never a quote itself."""
-    return text
+class Quoted:
+    """The parse type of a step field between double quotes: it never holds a quote itself."""
+
+    pattern = r'[^"]+'
+
+    def __call__(self, text: str) -> str:
+        return text
 
 
-TYPES = {"Q": quoted}
+TYPES = {"Q": Quoted()}
 
 
 def step(pattern: str) -> parsers.parse:
