@@ -51,9 +51,9 @@ Feature: Offline profile limits
     And the profile's "<entity>" has only the relationships "<first>" and "<many-to-one>"
 
     Examples:
-      | entity  | first kind | first                      | many-to-one             | second                        |
-      | account | 1:M        | contact_customer_accounts  | account_primary_contact | opportunity_customer_accounts |
-      | contact | M:M        | contactleads_association   | contact_customer_accounts | incident_customer_contacts  |
+      | entity  | first kind | first                     | many-to-one               | second                        |
+      | account | 1:M        | contact_customer_accounts | account_primary_contact   | opportunity_customer_accounts |
+      | contact | M:M        | contactleads_association  | contact_customer_accounts | incident_customer_contacts    |
 
   @MO-PROF-003
   Scenario: A relationship back to the entity it comes from, through one other entity, is rejected as circular
@@ -90,6 +90,6 @@ Feature: Offline profile limits
     And the profile's "<entity>" has only the relationship "<to another entity>"
 
     Examples:
-      | entity  | to itself              | to another entity         |
-      | account | account_parent_account | account_primary_contact   |
+      | entity  | to itself                 | to another entity         |
+      | account | account_parent_account    | account_primary_contact   |
       | contact | contact_customer_contacts | contact_customer_accounts |

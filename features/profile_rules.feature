@@ -140,11 +140,11 @@ Feature: Offline profile filter rules
     And the device holds none of the "account" records named <left out>
 
     Examples:
-      | options                                                           | downloaded                                                 | left out                                                    |
-      | "my records"                                                      | "Harbour Supplies"                                         | "Harbour Crew Ltd", "Berg Consulting" and "Fjord Pumps"     |
-      | "my team's records"                                               | "Harbour Crew Ltd"                                         | "Harbour Supplies", "Berg Consulting" and "Fjord Pumps"     |
-      | "my business unit's records"                                      | "Harbour Supplies", "Harbour Crew Ltd" and "Berg Consulting" | "Fjord Pumps"                                             |
-      | "my records" and "my team's records"                              | "Harbour Supplies" and "Harbour Crew Ltd"                  | "Berg Consulting" and "Fjord Pumps"                         |
+      | options                              | downloaded                                                   | left out                                                |
+      | "my records"                         | "Harbour Supplies"                                           | "Harbour Crew Ltd", "Berg Consulting" and "Fjord Pumps" |
+      | "my team's records"                  | "Harbour Crew Ltd"                                           | "Harbour Supplies", "Berg Consulting" and "Fjord Pumps" |
+      | "my business unit's records"         | "Harbour Supplies", "Harbour Crew Ltd" and "Berg Consulting" | "Fjord Pumps"                                           |
+      | "my records" and "my team's records" | "Harbour Supplies" and "Harbour Crew Ltd"                    | "Berg Consulting" and "Fjord Pumps"                     |
 
   @MO-RULE-004
   Scenario: Choosing my business unit's records on an entity that is not master data raises a warning
