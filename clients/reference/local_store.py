@@ -4,8 +4,8 @@ One table per offline entity (``rec_<entity>``) holds records as JSON keyed by i
 use the client's own shape (plain columns, lookups as ``{"entity", "id"}``). Beside them:
 the ordered upload queue of offline writes, the id map from offline ids (given to records
 created on the device) to the ids the server assigned at upload, each entity's delta link, the
-entity metadata downloaded at sync, and the offline entities of the user's profile as the last
-sync read them. Everything is plain SQL on ``sqlite3``.
+entity metadata downloaded at sync, and the offline entities of the user's profile and the user's
+privileges as the last sync read them. Everything is plain SQL on ``sqlite3``.
 """
 
 from __future__ import annotations
@@ -148,16 +148,30 @@ class LocalStore:
                 "INSERT OR REPLACE INTO delta_links (entity, link) VALUES (?, ?)", (entity, link)
             )
 
+    def _state(self, key: str) -> Any:
+        row = self._db.execute("SELECT value FROM device_state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def _set_state(self, key: str, value: Any) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO device_state (key, value) VALUES (?, ?)", (key, json.dumps(value))
+        )
+
     def offline_entities(self) -> tuple[str, ...] | None:
         """The entities the user's profile takes offline, as the last sync read it (None: never)."""
-        row = self._db.execute("SELECT value FROM device_state WHERE key = 'offline_entities'").fetchone()
-        return None if row is None else tuple(json.loads(row[0]))
+        entities = self._state("offline_entities")
+        return None if entities is None else tuple(entities)
 
     def set_offline_entities(self, entities: tuple[str, ...]) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO device_state (key, value) VALUES ('offline_entities', ?)",
-            (json.dumps(list(entities)),),
-        )
+        self._set_state("offline_entities", list(entities))
+
+    def privileges(self) -> list[str] | None:
+        """The names of the user's privileges, as the last sync downloaded them (None: never)."""
+        names = self._state("privileges")
+        return None if names is None else [str(name) for name in names]
+
+    def set_privileges(self, names: list[str]) -> None:
+        self._set_state("privileges", names)
 
     def metadata(self) -> dict[str, Record]:
         rows = self._db.execute("SELECT entity, definition FROM entity_metadata").fetchall()
