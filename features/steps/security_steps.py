@@ -181,6 +181,16 @@ def make_account(
     return account_id
 
 
+def make_team(organization: Dataverse, name: str, unit: str) -> str:
+    """An owner team of business unit ``unit``."""
+    body = {
+        "name": name,
+        "teamtype": 0,
+        "businessunitid@odata.bind": bind(organization, "businessunit", unit),
+    }
+    return create(organization, "team", body)
+
+
 def share(organization: Dataverse, account_id: str, user_id: str, *, grant: bool) -> None:
     """GrantAccess (Read) on an account to a user, or RevokeAccess."""
     target = {"accountid": account_id, "@odata.type": "Microsoft.Dynamics.CRM.account"}
@@ -270,15 +280,7 @@ def accounts_around_the_user(device: Device, organization: Dataverse) -> None:
     colleague = make_user(organization, "Colleague", people.units["Sales"])
     north = make_user(organization, "North seller", people.units["Sales North"])
     other = make_user(organization, "Service agent", people.units["Service"])
-    team = create(
-        organization,
-        "team",
-        {
-            "name": "Service crew",
-            "teamtype": 0,
-            "businessunitid@odata.bind": bind(organization, "businessunit", people.units["Service"]),
-        },
-    )
+    team = make_team(organization, "Service crew", people.units["Service"])
     link(organization, "team", team, "teammembership_association", "systemuser", me)
     make_account(organization, device, "Own", me)
     make_account(organization, device, "Colleague's", colleague)
@@ -406,15 +408,7 @@ def gained_and_lost(device: Device, organization: Dataverse, way: str) -> None:
         make_account(organization, device, "Lost", me)
     else:
         for team_name, account in (("Joined crew", "Gained"), ("Left crew", "Lost")):
-            team = people.teams[account] = create(
-                organization,
-                "team",
-                {
-                    "name": team_name,
-                    "teamtype": 0,
-                    "businessunitid@odata.bind": bind(organization, "businessunit", people.units["Service"]),
-                },
-            )
+            team = people.teams[account] = make_team(organization, team_name, people.units["Service"])
             make_account(organization, device, account, team, "team")
         link(organization, "team", people.teams["Lost"], "teammembership_association", "systemuser", me)
 

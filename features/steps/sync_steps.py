@@ -15,6 +15,7 @@ from features.steps.device_steps import last_sync
 from features.steps.entity_steps import server_record
 from features.steps.security_steps import (
     DEPTHS,
+    SALESPERSON,
     cast,
     link,
     make_account,
@@ -29,14 +30,15 @@ from features.steps.security_steps import (
 from features.steps.write_steps import named
 from harness.dataverse import Dataverse
 from harness.device import Device
-from harness.protocol.messages import Create, Delete, GoOffline, GoOnline, Sync, Update
+from harness.errors import ClientCommandError
+from harness.protocol.messages import Create, Created, Delete, GoOffline, GoOnline, Sync, Update
 
 DEFINITION = re.compile(r"EntityDefinitions\(LogicalName='([^']+)'\)")
 NAMED_IN_FILTER = re.compile(r"LogicalName eq '([^']+)'")
 CREATED_OFFLINE = "Fir"
 CHANGED_OFFLINE = "Alder, changed offline"
 USER = DEPTHS["User"]
-WRITES = {"create": "Create", "update": "Write", "delete": "Delete"}
+WRITE_VERBS = ("Create", "Write", "Delete")
 
 
 def request_log(organization: Dataverse) -> list[dict[str, Any]]:
@@ -68,7 +70,7 @@ def logged(device: Device) -> list[dict[str, Any]]:
 
 @given(parsers.parse('a user whose offline profile takes only "{first}" and "{second}"'))
 def user_with_two_entities(device: Device, organization: Dataverse, first: str, second: str) -> None:
-    sign_in_new_user(device, organization, (first, second), seeded_role(organization, "Salesperson"))
+    sign_in_new_user(device, organization, (first, second), seeded_role(organization, SALESPERSON))
     device.memory["profile entities"] = {first, second}
 
 
@@ -100,16 +102,16 @@ def definitions_downloaded(device: Device, first: str, second: str) -> None:
 # --- MO-SYNC-004 -----------------------------------------------------------------------------------
 
 
-@given(parsers.parse("a user who may read, create, update and delete their own accounts"))
+@given("a user who may read, create, update and delete their own accounts")
 def user_who_writes_accounts(device: Device, organization: Dataverse) -> None:
     reader = make_role(organization, "Account reader", {("account", "Read"): USER})
     writer = cast(device).roles["writer"] = make_role(
-        organization, "Account writer", {("account", verb): USER for verb in WRITES.values()}
+        organization, "Account writer", {("account", verb): USER for verb in WRITE_VERBS}
     )
     sign_in_new_user(device, organization, ("account",), sync_reads_role(organization), reader, writer)
 
 
-@given(parsers.parse("a user who may read their own accounts but not create them"))
+@given("a user who may read their own accounts but not create them")
 def user_who_reads_accounts(device: Device, organization: Dataverse) -> None:
     reader = make_role(organization, "Account reader", {("account", "Read"): USER})
     sign_in_new_user(device, organization, ("account",), sync_reads_role(organization), reader)
@@ -205,14 +207,14 @@ def downloaded_deltas(device: Device, organization: Dataverse) -> None:
 def user_tries_to_create(device: Device, name: str) -> None:
     outcome = device.attempt(Create(entity="account", values={"name": name}))
     device.memory["command"], device.memory["outcome"] = "create", outcome
-    if not hasattr(outcome, "code"):
+    if not isinstance(outcome, ClientCommandError):
         named(device)[name] = ("account", outcome.record_id)
 
 
 @then("the device accepts it")
 def device_accepts(device: Device) -> None:
     outcome = device.memory.get("outcome")
-    assert outcome is not None and not hasattr(outcome, "code"), f"the device refused: {outcome}"
+    assert isinstance(outcome, Created), f"the device refused: {outcome}"
 
 
 @when("the administrator gives the user a role that grants Create on accounts")
