@@ -389,10 +389,12 @@ class ReferenceClient:
         return self._engine().store
 
     def _allowed(self, message: Message, command: Command) -> tuple[str, EntityInfo]:
-        """The entity of an entity command, once the catalog allows ``command`` on it."""
+        """The entity of an entity command, once the catalog allows ``command`` on it and the
+        user's privileges (as of the last sync) allow it."""
         engine = self._engine()
         entity = _text(message, "entity")
         engine.catalog.check(entity, command)
+        engine.privileges.check(entity, command)
         return entity, engine.metadata()[entity]
 
     def _values(self, info: EntityInfo, values: Any) -> records.Record:

@@ -4,8 +4,8 @@ One table per offline entity (``rec_<entity>``) holds records as JSON keyed by i
 use the client's own shape (plain columns, lookups as ``{"entity", "id"}``). Beside them:
 the ordered upload queue of offline writes, the id map from offline ids (given to records
 created on the device) to the ids the server assigned at upload, each entity's delta link, the
-entity metadata downloaded at sync, and the offline entities of the user's profile as the last
-sync read them. Everything is plain SQL on ``sqlite3``.
+entity metadata downloaded at sync, and the offline entities of the user's profile and the user's
+privileges as the last sync read them. Everything is plain SQL on ``sqlite3``.
 """
 
 from __future__ import annotations
@@ -199,6 +199,16 @@ class LocalStore:
         self._db.execute(
             "INSERT OR REPLACE INTO device_state (key, value) VALUES (?, ?)", (key, json.dumps(value))
         )
+
+    @_locked
+    def privileges(self) -> list[str] | None:
+        """The names of the user's privileges, as the last sync downloaded them (None: never)."""
+        names = self.state("privileges")
+        return None if names is None else [str(name) for name in names]
+
+    @_locked
+    def set_privileges(self, names: list[str]) -> None:
+        self.set_state("privileges", names)
 
     @_locked
     def metadata(self) -> dict[str, Record]:

@@ -33,11 +33,13 @@ def lookup(entity: str, record_id: str) -> Record:
     return {"entity": entity, "id": record_id}
 
 
-def from_server(row: dict[str, Any]) -> Record:
-    """A record as the server sent it, in the device's shape (annotations dropped)."""
+def from_server(row: dict[str, Any], secured: frozenset[str] = frozenset()) -> Record:
+    """A record as the server sent it, in the device's shape: annotations dropped, and the
+    ``secured`` columns too (field-level security does not apply offline, so the device never
+    stores them, whatever the user may read online)."""
     record: Record = {}
     for key, value in row.items():
-        if "@" in key:
+        if "@" in key or key in secured:
             continue
         if key.startswith("_") and key.endswith("_value"):
             column = key[1:-6]

@@ -11,7 +11,9 @@ Each sync first reads the user's offline profile: its entities are the device's 
 and its rules (``profile.py``) select the rows that belong on the device. Download follows each
 entity's change tracking (ids only: a delta link saved per entity, an initial query the first
 time or when the token expired) to learn what changed or was deleted on the server, then
-fetches the selected rows that are new to the device or changed, and drops the rest.
+fetches the selected rows that are new to the device or changed, and drops the rest; columns
+under field-level security are left out of every row stored. Each sync also downloads the user's
+privileges, which the device enforces offline until the next one (``privileges.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import httpx
 from clients.reference import records, views
 from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError, NotConfigured
 from clients.reference.local_store import LocalStore, QueuedChange
+from clients.reference.privileges import Privileges, read_privileges
 from clients.reference.profile import OfflineProfile, Selection, read_profile
 from clients.reference.webapi import BatchRequest, BatchResponse, EntityInfo, WebApi, WebApiError
 from harness.errors import ErrorCode
@@ -133,6 +136,14 @@ class SyncEngine:
             raise NotConfigured("The device has no data yet; 'sync' once before working offline.")
         return Catalog.for_profile(entities)
 
+    @property
+    def privileges(self) -> Privileges:
+        """The user's privileges as the last sync downloaded them."""
+        names = self.store.privileges()
+        if names is None:
+            raise NotConfigured("The device has no data yet; 'sync' once before working offline.")
+        return Privileges.from_names(names)
+
     def metadata(self) -> dict[str, EntityInfo]:
         return {name: EntityInfo.from_json(d) for name, d in self.store.metadata().items()}
 
@@ -142,19 +153,24 @@ class SyncEngine:
         result = SyncResult()
         try:
             profile = self.read_profile()
+            self.store.set_privileges(read_privileges(self.api, self.user()))
             self.upload(result)
             self.download(result, profile, only)
         except (httpx.HTTPError, WebApiError) as error:
             raise SyncFailed(f"The sync stopped: {error}") from error
         return result
 
+    def user(self) -> str:
+        """The signed-in user's id: as configured, else the server's ``WhoAmI``."""
+        if self.user_id is None:
+            self.user_id = self.api.who_am_i()
+        return self.user_id
+
     def read_profile(self) -> OfflineProfile:
         """Read the user's offline profile: download the metadata of its entities only (the
         first time each appears), and drop the local rows of entities it no longer holds. Queued
         writes keep their metadata, so they still upload."""
-        if self.user_id is None:
-            self.user_id = self.api.who_am_i()
-        profile = read_profile(self.api, self.user_id)
+        profile = read_profile(self.api, self.user())
         catalog = Catalog.for_profile(profile.entities)
         for dropped in set(self.store.offline_entities() or ()) - set(catalog.entities):
             self.store.clear(dropped)
@@ -303,7 +319,7 @@ class SyncEngine:
                 if row is None:
                     self.store.remove(entity, record_id)
                 else:
-                    record = records.from_server(row)
+                    record = records.from_server(row, info.secured)
                     self.store.put(entity, str(record[info.primary_id]), record)
 
     # --- download ------------------------------------------------------------------------------
@@ -332,7 +348,7 @@ class SyncEngine:
                 for record_id in leaving:
                     self.store.remove(entity, record_id)
                 for row in rows:
-                    record = records.from_server(row)
+                    record = records.from_server(row, info.secured)
                     self.store.put(entity, str(record[info.primary_id]).lower(), record)
             result.downloaded[entity] = len(rows)
             result.removed[entity] = len(leaving)

@@ -52,6 +52,8 @@ class EntityInfo:
     # "<lookup column>:<target entity>" -> the single-valued navigation property to bind.
     navigations: dict[str, str] = field(default_factory=dict)
     ownership: str = ""  # OwnershipType: UserOwned, BusinessOwned, OrganizationOwned, None
+    # Columns under field-level security (AttributeMetadata.IsSecured): never stored offline.
+    secured: frozenset[str] = frozenset()
 
     def navigation(self, column: str, target: str) -> str | None:
         return self.navigations.get(f"{column}:{target}")
@@ -68,6 +70,7 @@ class EntityInfo:
             "primary_name": self.primary_name,
             "navigations": self.navigations,
             "ownership": self.ownership,
+            "secured": sorted(self.secured),
         }
 
     @classmethod
@@ -79,6 +82,7 @@ class EntityInfo:
             data["primary_name"],
             dict(data.get("navigations", {})),
             str(data.get("ownership", "")),
+            frozenset(data.get("secured", ())),
         )
 
 
@@ -160,9 +164,11 @@ class WebApi:
         return dict(found[0]) if found else None
 
     def entity_definitions(self, names: tuple[str, ...]) -> dict[str, EntityInfo]:
-        """The definitions of ``names`` with the navigation properties of their lookups, and the
-        entity sets of the lookups' targets (to bind them); nothing about other entities."""
+        """The definitions of ``names`` with the navigation properties of their lookups and their
+        secured columns, and the entity sets of the lookups' targets (to bind them); nothing
+        about other entities."""
         navigations: dict[str, dict[str, str]] = {}
+        secured: dict[str, frozenset[str]] = {}
         for name in names:
             try:
                 relationships = self.get_json(
@@ -179,6 +185,11 @@ class WebApi:
                 ]
                 for r in relationships["value"]
             }
+            columns = self.get_json(
+                f"EntityDefinitions(LogicalName='{name}')/Attributes"
+                "?$select=LogicalName&$filter=IsSecured eq true"
+            )
+            secured[name] = frozenset(str(a["LogicalName"]) for a in columns["value"])
         wanted = sorted(set(navigations) | {k.split(":", 1)[1] for n in navigations.values() for k in n})
         if not wanted:
             return {}
@@ -195,6 +206,7 @@ class WebApi:
                 d["PrimaryNameAttribute"] or "",
                 navigations.get(d["LogicalName"], {}),
                 str(d.get("OwnershipType") or ""),
+                secured.get(d["LogicalName"], frozenset()),
             )
             for d in listing["value"]
         }

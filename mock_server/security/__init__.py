@@ -1,13 +1,13 @@
 """The security model: who may read and write which rows.
 
 ``OPERATIONS`` are the functions and actions this area adds to the Web API (see
-``odata/operations.py``); ``WRITE_CHECKS`` run before every create, update and delete
-(see ``store/records.py``). ``load_access`` reads a user's effective privileges into an
-``Access``, which the app hangs on every ``Caller``; ``store/query.py`` asks it for the row
-condition of each read (``Access.restrict``). ``IDENTITY_SOURCES`` are the tables and
-relationships whose writes change someone's access, so the app reloads it; ``LINK_CHECKS`` run
-before every N:N associate and disassociate (Append / AppendTo, or the privileges linking roles
-and field security profiles takes).
+``odata/operations.py``): sharing and ``RetrieveUserPrivileges``; ``WRITE_CHECKS`` run before
+every create, update and delete (see ``store/records.py``). ``load_access`` reads a user's
+effective privileges into an ``Access``, which the app hangs on every ``Caller``;
+``store/query.py`` asks it for the row condition of each read (``Access.restrict``).
+``IDENTITY_SOURCES`` are the tables and relationships whose writes change someone's access, so
+the app reloads it; ``LINK_CHECKS`` run before every N:N associate and disassociate (Append /
+AppendTo, or the privileges linking roles and field security profiles takes).
 
 Decisions where Dataverse's documentation leaves room:
 
@@ -39,9 +39,10 @@ from mock_server.security.access import Access, load_access
 from mock_server.security.checks import check_link, check_write
 from mock_server.security.history import remember_access, remember_row
 from mock_server.security.sharing import OPERATIONS as SHARING
+from mock_server.security.user_privileges import OPERATIONS as USER_PRIVILEGES
 from mock_server.store.records import LinkCheck, WriteCheck
 
-OPERATIONS: tuple[Operation, ...] = SHARING
+OPERATIONS: tuple[Operation, ...] = (*SHARING, *USER_PRIVILEGES)
 WRITE_CHECKS: tuple[WriteCheck, ...] = (check_write, remember_row)
 LINK_CHECKS: tuple[LinkCheck, ...] = (check_link,)
 IDENTITY_SOURCES = frozenset(

@@ -17,4 +17,9 @@ def test_exported_members() -> None:
             "remember_access",
         ]
     )
-    assert [op.name for op in security.OPERATIONS] == ["GrantAccess", "ModifyAccess", "RevokeAccess"]
+    assert [op.name for op in security.OPERATIONS] == [
+        "GrantAccess",
+        "ModifyAccess",
+        "RevokeAccess",
+        "RetrieveUserPrivileges",
+    ]
