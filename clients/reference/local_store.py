@@ -91,6 +91,10 @@ class LocalStore:
         rows = self._db.execute(f"SELECT data FROM {self._table(entity)} ORDER BY id").fetchall()
         return [dict(json.loads(row[0])) for row in rows]
 
+    def ids(self, entity: str) -> frozenset[str]:
+        """The ids of the records of ``entity`` on the device."""
+        return frozenset(row[0] for row in self._db.execute(f"SELECT id FROM {self._table(entity)}"))
+
     def clear(self, entity: str) -> None:
         self._db.execute(f"DELETE FROM {self._table(entity)}")
 

@@ -42,6 +42,10 @@ REQUESTS: dict[str, tuple[Fields, Fields]] = {
     "run_view": ({"entity": str, "view_id": str}, {"record_id": str}),
     "search": ({"entities": list, "text": str}, {"mode": str, "fields": list}),
     "lookup_candidates": ({"entity": str, "column": str}, {"text": str}),
+    "bpf_state": (ENTITY_ID, {}),
+    "bpf_next_stage": (ENTITY_ID, {}),
+    "bpf_previous_stage": (ENTITY_ID, {}),
+    "bpf_set_active_stage": ({**ENTITY_ID, "stage_id": str}, {}),
 }
 ENVELOPE = frozenset({"cmd", "id"})
 JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object", list: "an array"}

@@ -290,6 +290,10 @@ class WebApi:
     def post(self, url: str, body: dict[str, Any]) -> httpx.Response:
         return self._send("POST", url, json=body)
 
+    def patch(self, url: str, body: dict[str, Any]) -> None:
+        """Update an existing row (``If-Match: *``: never create it)."""
+        self._send("PATCH", url, json=body, headers={"If-Match": "*"})
+
     # --- $batch --------------------------------------------------------------------------------
 
     def batch(self, change_sets: list[list[BatchRequest]]) -> list[list[BatchResponse]]:
