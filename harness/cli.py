@@ -25,6 +25,10 @@ from harness.adapters import DEFAULT_TIMEOUT, start_client
 from harness.errors import ClientError, ErrorCode
 from harness.protocol.messages import (
     AvailableCommands,
+    BpfNextStage,
+    BpfPreviousStage,
+    BpfSetActiveStage,
+    BpfState,
     Command,
     Configure,
     ConvertToCase,
@@ -89,6 +93,10 @@ SMOKE_REQUESTS: dict[str, Command[Any]] = {
     "start_sync": StartSync(),
     "sync_status": SyncStatus(),
     "wait_for_sync": WaitForSync(),
+    "bpf_state": BpfState(entity="new_inspection", record_id=_RECORD),
+    "bpf_next_stage": BpfNextStage(entity="new_inspection", record_id=_RECORD),
+    "bpf_previous_stage": BpfPreviousStage(entity="new_inspection", record_id=_RECORD),
+    "bpf_set_active_stage": BpfSetActiveStage(entity="new_inspection", record_id=_RECORD, stage_id=_RECORD),
     "configure": Configure(server_url="http://127.0.0.1:9/api/data/v9.2/", token="smoke"),
     "shutdown": Shutdown(),
 }

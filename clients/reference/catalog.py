@@ -27,6 +27,9 @@ class Command(StrEnum):
     QUALIFY = "qualify"
     DISQUALIFY = "disqualify"
     CONVERT_TO_CASE = "convert_to_case"
+    BPF_NEXT_STAGE = "bpf_next_stage"
+    BPF_PREVIOUS_STAGE = "bpf_previous_stage"
+    BPF_SET_ACTIVE_STAGE = "bpf_set_active_stage"
 
 
 class ClientError(Exception):
@@ -115,6 +118,10 @@ CONTEXT_COMMANDS: dict[str, tuple[Command, ...]] = {
     "subgrid": (Command.CREATE, Command.RETRIEVE),
 }
 
+# REQUIREMENTS MO-BPF-001: the three commands of a business process flow the device shows, on the
+# form of its record (``processes.py`` says when a record shows one).
+STAGE_COMMANDS = (Command.BPF_NEXT_STAGE, Command.BPF_PREVIOUS_STAGE, Command.BPF_SET_ACTIVE_STAGE)
+
 # Commands that only make sense while a record is in its open state (statecode 0).
 OPEN_STATE_ONLY = frozenset({Command.QUALIFY, Command.DISQUALIFY, Command.CONVERT_TO_CASE})
 
@@ -151,8 +158,11 @@ class Catalog:
             )
         raise CommandNotOffered(f"'{command.value}' is not offered offline for the entity '{entity}'.")
 
-    def offered(self, entity: str, context: str, record: dict[str, object] | None) -> list[str]:
-        """The commands a screen of ``context`` lists for ``entity`` (and its record, if any)."""
+    def offered(
+        self, entity: str, context: str, record: dict[str, object] | None, shows_flow: bool = False
+    ) -> list[str]:
+        """The commands a screen of ``context`` lists for ``entity`` (and its record, if any); a form
+        whose record shows a business process flow adds the stage commands."""
         if context not in CONTEXT_COMMANDS:
             raise InvalidRequest(f"The context '{context}' is not one of {sorted(CONTEXT_COMMANDS)}.")
         offered = self.commands.get(entity)
@@ -161,8 +171,11 @@ class Catalog:
                 f"The entity '{entity}' is not in the offline profile, so it is not available offline."
             )
         is_open = record is None or record.get("statecode") in (None, 0)
-        return [
+        listed = [
             command.value
             for command in CONTEXT_COMMANDS[context]
             if command in offered and (is_open or command not in OPEN_STATE_ONLY)
         ]
+        if context == "form" and shows_flow:
+            listed += [command.value for command in STAGE_COMMANDS]
+        return listed

@@ -30,6 +30,7 @@ from clients.reference.catalog import (
 )
 from clients.reference.local_store import LocalStore
 from clients.reference.messages import check_request
+from clients.reference.processes import Processes
 from clients.reference.sync import SyncEngine, SyncResult
 from clients.reference.webapi import EntityInfo, WebApi
 from harness.errors import ErrorCode
@@ -81,6 +82,10 @@ class ReferenceClient:
             "start_sync": self.start_sync,
             "sync_status": self.sync_status,
             "wait_for_sync": self.wait_for_sync,
+            "bpf_state": self.bpf_state,
+            "bpf_next_stage": self.bpf_next_stage,
+            "bpf_previous_stage": self.bpf_previous_stage,
+            "bpf_set_active_stage": self.bpf_set_active_stage,
             "shutdown": self.shutdown,
         }
 
@@ -296,11 +301,12 @@ class ReferenceClient:
         engine = self._engine()
         entity = _text(message, "entity")
         context = message.get("context") or ("form" if message.get("record_id") else "grid")
-        record = None
+        record, shows_flow = None, False
         if message.get("record_id") is not None:
             engine.catalog.check(entity, Command.RETRIEVE)
-            record = self._record(message, entity)[1]
-        return {"commands": engine.catalog.offered(entity, str(context), record)}
+            record_id, record = self._record(message, entity)
+            shows_flow = self._processes().offers_stage_commands(entity, record_id, self.online)
+        return {"commands": engine.catalog.offered(entity, str(context), record, shows_flow)}
 
     def local_records(self, message: Message) -> Message:
         entity = _text(message, "entity")
@@ -362,6 +368,34 @@ class ReferenceClient:
                 if str(name or "").lower().startswith(text):
                     candidates.append({"entity": target, "id": str(record[info.primary_id]), "name": name})
         return {"candidates": sorted(candidates, key=lambda c: (str(c["name"] or ""), c["id"]))}
+
+    # --- business process flows ----------------------------------------------------------------
+
+    def bpf_state(self, message: Message) -> Message:
+        entity, record_id = self._flow_record(message)
+        return {"process": self._processes().state(entity, record_id, self.online)}
+
+    def bpf_next_stage(self, message: Message) -> Message:
+        entity, record_id = self._flow_record(message)
+        return {"process": self._processes().next_stage(entity, record_id, self.online)}
+
+    def bpf_previous_stage(self, message: Message) -> Message:
+        entity, record_id = self._flow_record(message)
+        return {"process": self._processes().previous_stage(entity, record_id, self.online)}
+
+    def bpf_set_active_stage(self, message: Message) -> Message:
+        entity, record_id = self._flow_record(message)
+        stage_id = _text(message, "stage_id")
+        return {"process": self._processes().set_active_stage(entity, record_id, stage_id, self.online)}
+
+    def _flow_record(self, message: Message) -> tuple[str, str]:
+        """The record whose flow a stage command is about: one the device holds, of an offline
+        table (its form can be opened)."""
+        entity = self._offline_entity(message)
+        return entity, self._record(message, entity)[0]
+
+    def _processes(self) -> Processes:
+        return Processes(self._store())
 
     def _offline_entity(self, message: Message) -> str:
         """The request's entity, once the device knows it is offline (reads are offered)."""

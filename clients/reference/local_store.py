@@ -113,6 +113,11 @@ class LocalStore:
         return [dict(json.loads(row[0])) for row in rows]
 
     @_locked
+    def ids(self, entity: str) -> frozenset[str]:
+        """The ids of the records of ``entity`` on the device."""
+        return frozenset(row[0] for row in self._db.execute(f"SELECT id FROM {self._table(entity)}"))
+
+    @_locked
     def clear(self, entity: str) -> None:
         self._db.execute(f"DELETE FROM {self._table(entity)}")
 

@@ -46,6 +46,10 @@ REQUESTS: dict[str, tuple[Fields, Fields]] = {
     "start_sync": ({}, {}),
     "sync_status": ({}, {}),
     "wait_for_sync": ({}, {}),
+    "bpf_state": (ENTITY_ID, {}),
+    "bpf_next_stage": (ENTITY_ID, {}),
+    "bpf_previous_stage": (ENTITY_ID, {}),
+    "bpf_set_active_stage": ({**ENTITY_ID, "stage_id": str}, {}),
 }
 ENVELOPE = frozenset({"cmd", "id"})
 JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object", list: "an array"}

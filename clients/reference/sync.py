@@ -7,6 +7,8 @@ references resolve those offline ids to the ids the server assigns; a failing ch
 back only its own records. Each failure becomes a per-record error (a protocol code, with the
 server's code and message), and the device puts the records it touched back as the server
 holds them. ``QualifyLead`` is used when the server offers it, else the lead's state is set.
+Business process flow moves follow the record writes (``processes.py``), and the flows of the
+offline tables are downloaded after the records.
 Each sync first reads the user's offline profile: its entities are the device's offline set,
 and its rules (``profile.py``) select the rows that belong on the device. Download follows each
 entity's change tracking (ids only: a delta link saved per entity, an initial query the first
@@ -23,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from clients.reference import records, views
+from clients.reference import processes, records, views
 from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError, NotConfigured
 from clients.reference.local_store import LocalStore, QueuedChange
 from clients.reference.privileges import Privileges, read_privileges
@@ -155,7 +157,9 @@ class SyncEngine:
             profile = self.read_profile()
             self.store.set_privileges(read_privileges(self.api, self.user()))
             self.upload(result)
+            self.upload_stage_moves(result)
             self.download(result, profile, only)
+            processes.download(self.api, self.store, profile.entities)
         except (httpx.HTTPError, WebApiError) as error:
             raise SyncFailed(f"The sync stopped: {error}") from error
         return result
@@ -218,6 +222,25 @@ class SyncEngine:
                 self._restore(group, metadata)
             if len(answered) < len(groups):
                 raise SyncFailed(f"The server answered {len(answered)} of {len(groups)} change sets.")
+
+    def upload_stage_moves(self, result: SyncResult) -> None:
+        """Send the business process flow moves made on the device, in order, after the record
+        writes (the server resolves a branch on the values just uploaded). A move the server
+        refuses (4xx) is a per-record error of the instance, and the download then shows the
+        server's flow; a refused token or a server failure stops the sync with the move queued."""
+        for move in processes.queued_moves(self.store):
+            try:
+                self.api.patch(move.url, move.body)
+                result.uploaded += 1
+            except WebApiError as error:
+                if error.status == 401 or error.status >= 500:
+                    raise  # the sync failed, not the move: it stays queued
+                code = error_code(error.status, error.code).value
+                message = f"{error.code}: {error.message}"
+                result.errors.append(
+                    RecordError(move.instance_table, move.instance_id, "update", code, message)
+                )
+            processes.dequeue_move(self.store)
 
     def has_qualify_action(self) -> bool:
         """Whether the server offers ``QualifyLead``: asked of a lead that cannot exist, an unknown

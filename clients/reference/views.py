@@ -20,7 +20,7 @@ from typing import Any
 
 from clients.reference import records
 from clients.reference.catalog import CommandNotOffered, InvalidRequest, NotAvailableOffline
-from clients.reference.webapi import WebApi, WebApiError
+from clients.reference.webapi import WebApi
 
 Record = dict[str, Any]
 KINDS = {0: "public", 4: "quick_find", 64: "lookup"}
@@ -63,13 +63,12 @@ def download_views(api: WebApi, entities: tuple[str, ...]) -> list[View]:
     """The system views and quick view forms of ``entities`` that work with only these tables
     (none of a kind the user may not read: views are then simply not offered offline)."""
     wanted = set(entities) - WITHOUT_VIEWS
-    saved = _readable(
-        api,
+    saved = api.readable_rows(
         "savedqueries?$select=savedqueryid,name,returnedtypecode,querytype,fetchxml"
         "&$filter=statecode eq 0 and (querytype eq 0 or querytype eq 4 or querytype eq 64)",
     )
-    forms = _readable(
-        api, f"systemforms?$select=formid,name,objecttypecode,formxml&$filter=type eq {QUICK_VIEW_FORM}"
+    forms = api.readable_rows(
+        f"systemforms?$select=formid,name,objecttypecode,formxml&$filter=type eq {QUICK_VIEW_FORM}"
     )
     views = [
         View(str(v["savedqueryid"]), v["returnedtypecode"], v["name"], KINDS[v["querytype"]], v["fetchxml"])
@@ -84,15 +83,6 @@ def download_views(api: WebApi, entities: tuple[str, ...]) -> list[View]:
     return sorted(
         (v for v in views if v.linked_entities() <= set(entities)), key=lambda v: (v.entity, v.name)
     )
-
-
-def _readable(api: WebApi, url: str) -> list[dict[str, Any]]:
-    try:
-        return api.all_rows(url)
-    except WebApiError as error:
-        if error.status == 403:
-            return []
-        raise
 
 
 def date_columns(api: WebApi, entities: tuple[str, ...]) -> dict[str, list[str]]:

@@ -232,6 +232,16 @@ class WebApi:
             rows.extend(page["value"])
         return rows
 
+    def readable_rows(self, url: str) -> list[dict[str, Any]]:
+        """``all_rows``, or none when the user may not read them (403): what the user may not
+        read is simply not offered offline."""
+        try:
+            return self.all_rows(url)
+        except WebApiError as error:
+            if error.status == 403:
+                return []
+            raise
+
     def ids(self, entity_set: str, primary_id: str, condition: str | None) -> frozenset[str]:
         """The ids of the rows of ``entity_set`` matching the ``$filter`` ``condition`` (all: None)."""
         where = f"&$filter={condition}" if condition else ""
@@ -301,6 +311,10 @@ class WebApi:
 
     def post(self, url: str, body: dict[str, Any]) -> httpx.Response:
         return self._send("POST", url, json=body)
+
+    def patch(self, url: str, body: dict[str, Any]) -> None:
+        """Update an existing row (``If-Match: *``: never create it)."""
+        self._send("PATCH", url, json=body, headers={"If-Match": "*"})
 
     # --- $batch --------------------------------------------------------------------------------
 

@@ -19,6 +19,10 @@ from harness.protocol.registry import PROTOCOL_VERSION, validate, validator
 __all__ = [
     "COMMANDS",
     "AvailableCommands",
+    "BpfNextStage",
+    "BpfPreviousStage",
+    "BpfSetActiveStage",
+    "BpfState",
     "Candidate",
     "Candidates",
     "Command",
@@ -40,6 +44,8 @@ __all__ = [
     "JSONObject",
     "LocalRecords",
     "LookupCandidates",
+    "Process",
+    "ProcessShown",
     "Qualify",
     "QualifyResult",
     "Query",
@@ -51,6 +57,7 @@ __all__ = [
     "RunView",
     "Search",
     "Shutdown",
+    "Stage",
     "StartSync",
     "Sync",
     "SyncResult",
@@ -467,6 +474,89 @@ class WaitForSync(Command[SyncResult]):
 
 
 @dataclass(frozen=True)
+class Stage:
+    """A stage of a business process flow."""
+
+    id: str
+    name: str
+    entity: str
+
+
+@dataclass(frozen=True)
+class Process:
+    """A business process flow as the device shows it on a record."""
+
+    id: str
+    name: str
+    instance_id: str
+    stages: tuple[Stage, ...]
+    active_stage_id: str
+    traversed_path: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, process: JSONObject) -> Process:
+        return cls(
+            id=process["id"],
+            name=process["name"],
+            instance_id=process["instance_id"],
+            stages=tuple(Stage(**stage) for stage in process["stages"]),
+            active_stage_id=process["active_stage_id"],
+            traversed_path=tuple(process["traversed_path"]),
+        )
+
+    def stage_named(self, name: str) -> Stage:
+        """The stage called ``name`` (``KeyError`` when the process has none)."""
+        for stage in self.stages:
+            if stage.name == name:
+                return stage
+        raise KeyError(f"the process {self.name!r} has no stage {name!r}")
+
+
+@dataclass(frozen=True)
+class ProcessShown:
+    """The flow a record shows, None when it has none on the device."""
+
+    process: Process | None
+
+
+@dataclass(frozen=True)
+class _StageCommand(Command[ProcessShown]):
+    """A command about the business process flow of one record; it answers the flow shown."""
+
+    entity: str
+    record_id: str
+
+    def build_result(self, result: JSONObject) -> ProcessShown:
+        process = result["process"]
+        return ProcessShown(process=None if process is None else Process.from_json(process))
+
+
+@dataclass(frozen=True)
+class BpfState(_StageCommand):
+    cmd = "bpf_state"
+    schema_id = _SCHEMA + "bpf_state.json"
+
+
+@dataclass(frozen=True)
+class BpfNextStage(_StageCommand):
+    cmd = "bpf_next_stage"
+    schema_id = _SCHEMA + "bpf_next_stage.json"
+
+
+@dataclass(frozen=True)
+class BpfPreviousStage(_StageCommand):
+    cmd = "bpf_previous_stage"
+    schema_id = _SCHEMA + "bpf_previous_stage.json"
+
+
+@dataclass(frozen=True)
+class BpfSetActiveStage(_StageCommand):
+    cmd = "bpf_set_active_stage"
+    schema_id = _SCHEMA + "bpf_set_active_stage.json"
+    stage_id: str
+
+
+@dataclass(frozen=True)
 class Shutdown(_Acknowledged):
     cmd = "shutdown"
     schema_id = _SCHEMA + "shutdown.json"
@@ -496,5 +586,9 @@ COMMANDS: dict[str, type[Command[Any]]] = {
     "start_sync": StartSync,
     "sync_status": SyncStatus,
     "wait_for_sync": WaitForSync,
+    "bpf_state": BpfState,
+    "bpf_next_stage": BpfNextStage,
+    "bpf_previous_stage": BpfPreviousStage,
+    "bpf_set_active_stage": BpfSetActiveStage,
     "shutdown": Shutdown,
 }

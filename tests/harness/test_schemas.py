@@ -106,10 +106,38 @@ REQUESTS: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
     "start_sync": ([{}], [{"wait": True}]),
     "sync_status": ([{}], [{"entity": "account"}]),
     "wait_for_sync": ([{}], [{"timeout": 5}]),
+    "bpf_state": (
+        [{"entity": "new_inspection", "record_id": ID}],
+        [{"entity": "new_inspection"}, {"entity": "new_inspection", "record_id": ID, "stage_id": ID}],
+    ),
+    "bpf_next_stage": (
+        [{"entity": "new_inspection", "record_id": ID}],
+        [{"record_id": ID}, {"entity": "new_inspection", "record_id": ""}],
+    ),
+    "bpf_previous_stage": (
+        [{"entity": "new_inspection", "record_id": ID}],
+        [{"entity": "new_inspection"}, {"entity": "new_inspection", "record_id": ID, "steps": 2}],
+    ),
+    "bpf_set_active_stage": (
+        [{"entity": "new_inspection", "record_id": ID, "stage_id": ID}],
+        [
+            {"entity": "new_inspection", "record_id": ID},
+            {"entity": "new_inspection", "record_id": ID, "stage_id": ""},
+        ],
+    ),
     "shutdown": ([{}], [{"force": True}]),
 }
 
 EMPTY_OK: tuple[list[Any], list[Any]] = ([{}], [{"extra": 1}, []])
+STAGE = {"id": ID, "name": "Inspect", "entity": "new_inspection"}
+PROCESS = {
+    "id": ID,
+    "name": "Inspection Process",
+    "instance_id": ID,
+    "stages": [STAGE],
+    "active_stage_id": ID,
+    "traversed_path": [ID],
+}
 RECORD_ERROR = {
     "entity": "account",
     "record_id": ID,
@@ -172,6 +200,13 @@ RESULTS: dict[str, tuple[list[Any], list[Any]]] = {
         [{"uploaded": 1, "downloaded": 2, "errors": []}],
         [{"uploaded": -1, "downloaded": 0, "errors": []}, {}],
     ),
+    "bpf_state": (
+        [{"process": PROCESS}, {"process": None}],
+        [{}, {"process": {**PROCESS, "stages": []}}, {"process": {**PROCESS, "traversed_path": "x"}}],
+    ),
+    "bpf_next_stage": ([{"process": PROCESS}], [{"process": None}, {}]),
+    "bpf_previous_stage": ([{"process": PROCESS}], [{"process": {**PROCESS, "active_stage_id": None}}]),
+    "bpf_set_active_stage": ([{"process": PROCESS}], [{"process": {**PROCESS, "stages": [{"id": ID}]}}]),
     "shutdown": EMPTY_OK,
 }
 

@@ -14,6 +14,7 @@ def test_records_are_kept_per_entity_and_rekeyed_after_upload() -> None:
     store.rekey("account", "offline-1", "server-1", "accountid")
     assert store.get("account", "offline-1") is None
     assert store.records("account") == [{"accountid": "server-1", "name": "A"}]
+    assert store.ids("account") == {"server-1"} and store.ids("contact") == frozenset()
     assert store.remove("account", "server-1") and not store.remove("account", "server-1")
     with pytest.raises(ValueError):
         store.records("account; DROP TABLE upload_queue")
