@@ -20,6 +20,7 @@ from features.steps.security_steps import (
     link,
     make_account,
     make_role,
+    names_in,
     readable_ids,
     seeded_role,
     sign_in_new_user,
@@ -71,7 +72,6 @@ def logged(device: Device) -> list[dict[str, Any]]:
 @given(parsers.parse('a user whose offline profile takes only "{first}" and "{second}"'))
 def user_with_two_entities(device: Device, organization: Dataverse, first: str, second: str) -> None:
     sign_in_new_user(device, organization, (first, second), seeded_role(organization, SALESPERSON))
-    device.memory["profile entities"] = {first, second}
 
 
 @when("the device syncs for the first time")
@@ -119,7 +119,7 @@ def user_who_reads_accounts(device: Device, organization: Dataverse) -> None:
 
 @given(parsers.parse('the server holds the user\'s accounts "{names}"'))
 def users_accounts(device: Device, organization: Dataverse, names: str) -> None:
-    for name in (n.strip() for n in names.split(",")):
+    for name in names_in(names):
         make_account(organization, device, name, cast(device).users["the user"])
 
 

@@ -38,6 +38,11 @@ def test_a_server_row_becomes_a_flat_record_with_lookups() -> None:
     }
 
 
+def test_secured_columns_are_left_out() -> None:
+    row = {"contactid": "c1", "lastname": "Byron", "mobilephone": "+1 555 0100"}
+    assert records.from_server(row, frozenset({"mobilephone"})) == {"contactid": "c1", "lastname": "Byron"}
+
+
 def test_values_become_a_web_api_body_with_binds() -> None:
     values = {"contactid": "x", "lastname": "B", "parentcustomerid": {"entity": "account", "id": "offline"}}
     body = records.to_server(CONTACT, values, METADATA, lambda record_id: "$1")
