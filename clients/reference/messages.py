@@ -42,6 +42,10 @@ REQUESTS: dict[str, tuple[Fields, Fields]] = {
     "run_view": ({"entity": str, "view_id": str}, {"record_id": str}),
     "search": ({"entities": list, "text": str}, {"mode": str, "fields": list}),
     "lookup_candidates": ({"entity": str, "column": str}, {"text": str}),
+    "form_state": ({"entity": str}, {"record_id": str, "values": dict}),
+    "mark_complete": (ENTITY_ID, {}),
+    "refresh": (ENTITY_ID, {}),
+    "convert_to_opportunity": (ENTITY_ID, {}),
 }
 ENVELOPE = frozenset({"cmd", "id"})
 JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object", list: "an array"}

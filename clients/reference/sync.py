@@ -8,7 +8,8 @@ back only its own records. Each failure becomes a per-record error (a protocol c
 server's code and message), and the device puts the records it touched back as the server
 holds them. ``QualifyLead`` is used when the server offers it, else the lead's state is set.
 Each sync first reads the user's offline profile: its entities are the device's offline set,
-and its rules (``profile.py``) select the rows that belong on the device. Download follows each
+and its rules (``profile.py``) select the rows that belong on the device; the system views and
+the business rules of those entities come down with it. Download follows each
 entity's change tracking (ids only: a delta link saved per entity, an initial query the first
 time or when the token expired) to learn what changed or was deleted on the server, then
 fetches the selected rows that are new to the device or changed, and drops the rest.
@@ -21,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from clients.reference import records, views
+from clients.reference import records, rules, views
 from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError, NotConfigured
 from clients.reference.local_store import LocalStore, QueuedChange
 from clients.reference.profile import OfflineProfile, Selection, read_profile
@@ -165,6 +166,7 @@ class SyncEngine:
             dates = self.store.state("date_columns") or {}
             self.store.set_state("date_columns", {**dates, **views.date_columns(self.api, missing)})
         self.store.set_state("views", views.encode(views.download_views(self.api, catalog.entities)))
+        self.store.set_state("rules", rules.encode(rules.download_rules(self.api, catalog.entities)))
         self.store.set_offline_entities(catalog.entities)
         return OfflineProfile({name: profile.items[name] for name in catalog.entities})
 
