@@ -242,9 +242,10 @@ class ReferenceClient:
     def form_state(self, message: Message) -> Message:
         """The form after the business rules, evaluated here on what the device holds."""
         entity, info = self._allowed(message, Command.RETRIEVE)
-        record = self._record(message, entity)[1] if message.get("record_id") is not None else {}
+        is_new = message.get("record_id") is None
+        record = {} if is_new else self._record(message, entity)[1]
         values = self._values(info, message.get("values") or {})
-        state = rules.evaluate(self._rules(entity), {**record, **values}, not record)
+        state = rules.evaluate(self._rules(entity), {**record, **values}, is_new)
         return state.as_json()
 
     def mark_complete(self, message: Message) -> Message:

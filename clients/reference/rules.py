@@ -87,7 +87,9 @@ def _definition(text: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(definition, dict) or definition.get("scope") not in DEVICE_SCOPES:
         return None
-    if not isinstance(definition.get("actions"), list):
+    if not isinstance(definition.get("actions"), list) or not isinstance(
+        definition.get("elseActions", []), list
+    ):
         return None
     return definition
 

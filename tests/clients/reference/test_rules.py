@@ -163,6 +163,12 @@ def test_download_keeps_the_offline_tables_rules_the_device_runs_in_order() -> N
             row("email", "not offline", 0),
             row("new_inspection", "broken", 0, clientdata="{not json"),
             row("new_inspection", "no actions", 0, clientdata=json.dumps({"scope": "entity"})),
+            row(
+                "new_inspection",
+                "bad else",
+                0,
+                clientdata=json.dumps({"scope": "entity", "actions": [], "elseActions": 1}),
+            ),
         ]
     )
     rules = download_rules(api, ["new_inspection", "contact"])  # type: ignore[arg-type]
