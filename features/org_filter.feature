@@ -17,7 +17,8 @@ Feature: Organization data filter
     And the server holds an "account" named "Changed 10 days ago", owned by the user
     And 10 days pass on the server's clock
     When the device syncs
-    Then the profile's "account" has an org data filter of records modified in the last 10 days
+    Then the sync reports no errors
+    And the profile's "account" has an org data filter of records modified in the last 10 days
     And the device holds exactly the accounts the user may read that were modified in the last 10 days
     And the device holds the "account" records named "Changed 10 days ago"
     And the device holds none of the "account" records named "Changed 11 days ago"
@@ -34,7 +35,8 @@ Feature: Organization data filter
     And the server holds a "contact" named "Okafor", owned by the user
     And 5 days pass on the server's clock
     When the device syncs
-    Then the profile's "account" has an org data filter of records modified in the last 3 days
+    Then the sync reports no errors
+    And the profile's "account" has an org data filter of records modified in the last 3 days
     And the profile's "contact" has an org data filter of records modified in the last 10 days
     And the device holds exactly the accounts the user may read that were modified in the last 3 days
     And the device holds none of the "account" records named "Harbour Supplies"

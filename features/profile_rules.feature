@@ -20,7 +20,8 @@ Feature: Offline profile filter rules
     And the server holds an "account" named "Harbour Supplies", owned by the user
     And the server holds a "contact" named "Okafor", owned by the user
     When the device syncs
-    Then the user may read "account" records on the server
+    Then the sync reports no errors
+    And the user may read "account" records on the server
     And the device holds no "account" records
     And the device holds exactly the "contact" records the user may read
     When the admin validates the profile
@@ -40,7 +41,8 @@ Feature: Offline profile filter rules
       | Fjord Pumps      | a user of another business unit |
     And 30 days pass on the server's clock
     When the device syncs
-    Then the device holds exactly the "account" records the user may read
+    Then the sync reports no errors
+    And the device holds exactly the "account" records the user may read
     And the device holds the "account" records named "Harbour Supplies" and "Harbour Crew Ltd"
     And the device holds none of the "account" records named "Fjord Pumps"
 
@@ -79,7 +81,8 @@ Feature: Offline profile filter rules
       | Berg      | the user    | Fjord Pumps      |
       | Lindqvist | the user    |                  |
     When the device syncs
-    Then the device holds exactly the contacts of the accounts the user owns
+    Then the sync reports no errors
+    And the device holds exactly the contacts of the accounts the user owns
     And the device holds the "contact" records named "Okafor"
     And the device holds none of the "contact" records named "Berg" or "Lindqvist"
 
@@ -135,7 +138,8 @@ Feature: Offline profile filter rules
       | Berg Consulting  | a colleague                     |
       | Fjord Pumps      | a user of another business unit |
     When the device syncs
-    Then the device holds exactly the union of the accounts of <options>
+    Then the sync reports no errors
+    And the device holds exactly the union of the accounts of <options>
     And the device holds the "account" records named <downloaded>
     And the device holds none of the "account" records named <left out>
 
@@ -192,6 +196,7 @@ Feature: Offline profile filter rules
       | Fjord Pumps      | the user    | York  | active   |
       | Berg Consulting  | a colleague | Leeds | active   |
     When the device syncs
-    Then the device holds exactly the active accounts in Leeds that the user owns
+    Then the sync reports no errors
+    And the device holds exactly the active accounts in Leeds that the user owns
     And the device holds the "account" records named "Harbour Supplies"
     And the device holds none of the "account" records named "Harbour Archive", "Fjord Pumps" and "Berg Consulting"

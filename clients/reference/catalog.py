@@ -30,6 +30,9 @@ class Command(StrEnum):
     BPF_NEXT_STAGE = "bpf_next_stage"
     BPF_PREVIOUS_STAGE = "bpf_previous_stage"
     BPF_SET_ACTIVE_STAGE = "bpf_set_active_stage"
+    MARK_COMPLETE = "mark_complete"
+    REFRESH = "refresh"
+    CONVERT_TO_OPPORTUNITY = "convert_to_opportunity"
 
 
 class ClientError(Exception):
@@ -71,8 +74,18 @@ class NotConfigured(ClientError):
     code = ErrorCode.NOT_CONFIGURED
 
 
+class BusinessRuleRefused(ClientError):
+    """A business rule's "show error message" refused a save on the device."""
+
+    code = ErrorCode.BUSINESS_RULE_ERROR
+
+
 CRUD = frozenset({Command.CREATE, Command.RETRIEVE, Command.UPDATE, Command.DELETE})
 READ_ONLY = frozenset({Command.RETRIEVE})
+# REQUIREMENTS MO-CUST-001: the edit form of a custom table's record offers these (and Delete).
+CUSTOM_FORM = frozenset({Command.MARK_COMPLETE, Command.REFRESH, Command.CONVERT_TO_OPPORTUNITY})
+# A custom table's completed state, which Mark Complete moves a record to.
+COMPLETED_STATE: dict[str, dict[str, int]] = {"new_inspection": {"statecode": 1, "statuscode": 2}}
 
 # REQUIREMENTS.md section 1, one row per MO-ENT-0xx: the commands each entity offers offline.
 OFFLINE_COMMANDS: dict[str, frozenset[Command]] = {
@@ -86,7 +99,7 @@ OFFLINE_COMMANDS: dict[str, frozenset[Command]] = {
     "connection": READ_ONLY,  # MO-ENT-008
     "connectionrole": READ_ONLY,  # MO-ENT-009
     "contact": CRUD,  # MO-ENT-010
-    "new_inspection": CRUD,  # MO-ENT-011 (the mock's custom table)
+    "new_inspection": CRUD | CUSTOM_FORM,  # MO-ENT-011, MO-CUST-001 (the mock's custom table)
     "email": READ_ONLY,  # MO-ENT-012
     "lead": CRUD | {Command.QUALIFY, Command.DISQUALIFY},  # MO-ENT-013
     "opportunity": CRUD,  # MO-ENT-014
@@ -114,6 +127,9 @@ CONTEXT_COMMANDS: dict[str, tuple[Command, ...]] = {
         Command.QUALIFY,
         Command.DISQUALIFY,
         Command.CONVERT_TO_CASE,
+        Command.MARK_COMPLETE,
+        Command.REFRESH,
+        Command.CONVERT_TO_OPPORTUNITY,
     ),
     "subgrid": (Command.CREATE, Command.RETRIEVE),
 }
@@ -123,7 +139,9 @@ CONTEXT_COMMANDS: dict[str, tuple[Command, ...]] = {
 STAGE_COMMANDS = (Command.BPF_NEXT_STAGE, Command.BPF_PREVIOUS_STAGE, Command.BPF_SET_ACTIVE_STAGE)
 
 # Commands that only make sense while a record is in its open state (statecode 0).
-OPEN_STATE_ONLY = frozenset({Command.QUALIFY, Command.DISQUALIFY, Command.CONVERT_TO_CASE})
+OPEN_STATE_ONLY = frozenset(
+    {Command.QUALIFY, Command.DISQUALIFY, Command.CONVERT_TO_CASE, Command.MARK_COMPLETE}
+)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ and dispatches through the explicit ``{cmd: handler}`` table built in ``__init__
 is offline-first: entity commands always run against the local store and writes are queued,
 whether the device is online or not; being online only matters to ``sync``, which uploads the
 queue and downloads the server's changes. Every entity command asks the catalog first, so a
-refused command touches neither the store nor the queue.
+refused command touches neither the store nor the queue. Business rules (``rules.py``) run on
+the device before every save and for ``form_state``; a rule's error message refuses the save
+before anything is stored or queued.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from clients.reference import records, schedule
+from clients.reference import records, rules, schedule
 from clients.reference import views as local_views
 from clients.reference.catalog import (
     ACTIVITY_POINTER,
     ACTIVITY_TYPES,
+    COMPLETED_STATE,
+    BusinessRuleRefused,
     ClientError,
     Command,
     InvalidRequest,
@@ -86,6 +90,10 @@ class ReferenceClient:
             "bpf_next_stage": self.bpf_next_stage,
             "bpf_previous_stage": self.bpf_previous_stage,
             "bpf_set_active_stage": self.bpf_set_active_stage,
+            "form_state": self.form_state,
+            "mark_complete": self.mark_complete,
+            "refresh": self.refresh,
+            "convert_to_opportunity": self.convert_to_opportunity,
             "shutdown": self.shutdown,
         }
 
@@ -218,7 +226,7 @@ class ReferenceClient:
     def create(self, message: Message) -> Message:
         entity, info = self._allowed(message, Command.CREATE)
         values = self._values(info, message.get("values"))
-        return {"record_id": self._create(entity, info, values)}
+        return {"record_id": self._create(entity, info, self._ruled(entity, values, is_new=True))}
 
     def retrieve(self, message: Message) -> Message:
         entity, info = self._allowed(message, Command.RETRIEVE)
@@ -230,7 +238,7 @@ class ReferenceClient:
         record_id, record = self._record(message, entity)
         values = self._values(info, message.get("values"))
         values.pop(info.primary_id, None)
-        self._write(entity, record_id, record, values)
+        self._save(entity, record_id, record, values)
         return {}
 
     def delete(self, message: Message) -> Message:
@@ -296,6 +304,47 @@ class ReferenceClient:
         link = {"regardingobjectid": records.lookup("incident", case_id)}
         self._write("appointment", record_id, appointment, link)
         return {"record_id": case_id}
+
+    # --- forms and the custom table's form commands --------------------------------------------
+
+    def form_state(self, message: Message) -> Message:
+        """The form after the business rules, evaluated here on what the device holds."""
+        entity, info = self._allowed(message, Command.RETRIEVE)
+        is_new = message.get("record_id") is None
+        record = {} if is_new else self._record(message, entity)[1]
+        values = self._values(info, message.get("values") or {})
+        state = rules.evaluate(self._rules(entity), {**record, **values}, is_new)
+        return state.as_json()
+
+    def mark_complete(self, message: Message) -> Message:
+        entity, _ = self._allowed(message, Command.MARK_COMPLETE)
+        record_id, record = self._open_record(message, entity)
+        self._save(entity, record_id, record, dict(COMPLETED_STATE[entity]))
+        return {}
+
+    def refresh(self, message: Message) -> Message:
+        entity, _ = self._allowed(message, Command.REFRESH)
+        return {"record": self._record(message, entity)[1]}
+
+    def convert_to_opportunity(self, message: Message) -> Message:
+        """Make an opportunity from a custom table's record: its topic is the record's name, its
+        customer the record's account (if any), and its ``<table>id`` lookup the record."""
+        entity, info = self._allowed(message, Command.CONVERT_TO_OPPORTUNITY)
+        opportunity_info = self._allowed({"entity": "opportunity"}, Command.CREATE)[1]
+        record_id, record = self._record(message, entity)
+        opportunity: records.Record = {
+            "name": record.get(info.primary_name) or "Opportunity",
+            f"{entity}id": records.lookup(entity, record_id),
+        }
+        account = record.get("new_accountid")
+        if records.is_lookup(account):
+            opportunity["customerid"] = records.lookup("account", account["id"])
+        values = records.check_values(opportunity_info, opportunity)
+        return {
+            "record_id": self._create(
+                "opportunity", opportunity_info, self._ruled("opportunity", values, True)
+            )
+        }
 
     def available_commands(self, message: Message) -> Message:
         engine = self._engine()
@@ -453,6 +502,22 @@ class ReferenceClient:
         if record.get("statecode") not in (None, 0):
             raise InvalidRequest(f"The {entity} '{record_id}' is not open (statecode {record['statecode']}).")
         return record_id, record
+
+    def _rules(self, entity: str) -> list[rules.Rule]:
+        return [rule for rule in rules.decode(self._store().state("rules") or []) if rule.entity == entity]
+
+    def _ruled(self, entity: str, values: records.Record, is_new: bool) -> records.Record:
+        """The values a save writes once the business rules ran; refused when a rule shows an error."""
+        state = rules.evaluate(self._rules(entity), values, is_new)
+        if state.errors:
+            raise BusinessRuleRefused(" ".join(error["message"] for error in state.errors))
+        return rules.changes({}, state.values) if is_new else state.values
+
+    def _save(self, entity: str, record_id: str, record: records.Record, values: records.Record) -> None:
+        """Update a record with ``values`` and what the business rules change with them."""
+        edited = {**record, **values}
+        ruled = self._ruled(entity, edited, is_new=False)
+        self._write(entity, record_id, record, {**values, **rules.changes(edited, ruled)})
 
     def _create(self, entity: str, info: EntityInfo, values: records.Record) -> str:
         record_id = str(uuid.uuid4())

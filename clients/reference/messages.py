@@ -50,6 +50,10 @@ REQUESTS: dict[str, tuple[Fields, Fields]] = {
     "bpf_next_stage": (ENTITY_ID, {}),
     "bpf_previous_stage": (ENTITY_ID, {}),
     "bpf_set_active_stage": ({**ENTITY_ID, "stage_id": str}, {}),
+    "form_state": ({"entity": str}, {"record_id": str, "values": dict}),
+    "mark_complete": (ENTITY_ID, {}),
+    "refresh": (ENTITY_ID, {}),
+    "convert_to_opportunity": (ENTITY_ID, {}),
 }
 ENVELOPE = frozenset({"cmd", "id"})
 JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object", list: "an array"}

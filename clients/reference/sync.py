@@ -10,7 +10,8 @@ holds them. ``QualifyLead`` is used when the server offers it, else the lead's s
 Business process flow moves follow the record writes (``processes.py``), and the flows of the
 offline tables are downloaded after the records.
 Each sync first reads the user's offline profile: its entities are the device's offline set,
-and its rules (``profile.py``) select the rows that belong on the device. Download follows each
+and its rules (``profile.py``) select the rows that belong on the device; the system views and
+the business rules of those entities come down with it. Download follows each
 entity's change tracking (ids only: a delta link saved per entity, an initial query the first
 time or when the token expired) to learn what changed or was deleted on the server, then
 fetches the selected rows that are new to the device or changed, and drops the rest; columns
@@ -25,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from clients.reference import processes, records, views
+from clients.reference import processes, records, rules, views
 from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError, NotConfigured
 from clients.reference.local_store import LocalStore, QueuedChange
 from clients.reference.privileges import Privileges, read_privileges
@@ -187,6 +188,7 @@ class SyncEngine:
             dates = self.store.state("date_columns") or {}
             self.store.set_state("date_columns", {**dates, **views.date_columns(self.api, missing)})
         self.store.set_state("views", views.encode(views.download_views(self.api, catalog.entities)))
+        self.store.set_state("rules", rules.encode(rules.download_rules(self.api, catalog.entities)))
         self.store.set_offline_entities(catalog.entities)
         offline = OfflineProfile({name: profile.items[name] for name in catalog.entities})
         self.store.set_state("sync_minutes", {e: i.sync_minutes for e, i in offline.items.items()})

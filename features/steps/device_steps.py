@@ -31,6 +31,11 @@ def device_is_offline(device: Device) -> None:
     device.run(GoOffline())
 
 
+@when("the device syncs")
+def device_syncs(device: Device) -> None:
+    device.memory["sync"] = device.run(Sync())
+
+
 @when("the device goes online and syncs")
 def device_goes_online_and_syncs(device: Device) -> None:
     device.run(GoOnline())

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pytest_bdd import given, parsers, then, when
+from pytest_bdd import given, parsers, then
 
 from features.steps.profile_steps import NAME_LIST, RULE_LIST, quoted_names, step
 from features.steps.samples import SAMPLES
 from harness.dataverse import Dataverse
 from harness.device import Device
-from harness.protocol.messages import LocalRecords, Sync
+from harness.protocol.messages import LocalRecords
 
 RETURN_ROW = {"Prefer": "return=representation"}
 ALL_ROWS = {"Prefer": "odata.maxpagesize=5000"}
@@ -163,12 +163,6 @@ def one_day_passes(organization: Dataverse) -> None:
 @given(step("{days:d} days pass on the server's clock"))
 def days_pass(organization: Dataverse, days: int) -> None:
     advance_clock(organization, days)
-
-
-@when("the device syncs")
-def device_syncs(device: Device) -> None:
-    result = device.run(Sync())
-    assert result.errors == (), f"the sync reported errors: {result.errors}"
 
 
 # --- what the device holds ---------------------------------------------------------------------

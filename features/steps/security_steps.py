@@ -17,7 +17,7 @@ from pytest_bdd import given, parsers, then, when
 from features.steps.write_steps import named
 from harness.dataverse import Dataverse
 from harness.device import Device
-from harness.protocol.messages import LocalRecords, Sync
+from harness.protocol.messages import LocalRecords
 
 ALL_RECORDS = 1  # mobileofflineprofileitem.recorddistributioncriteria
 DEPTHS = {"User": 1, "Business Unit": 2, "Parent: Child Business Units": 4, "Organization": 8}
@@ -434,11 +434,6 @@ def change_visibility(device: Device, organization: Dataverse, way: str) -> None
 
 
 # --- syncing and checking the device ------------------------------------------------------------
-
-
-@when("the device syncs")
-def device_syncs(device: Device) -> None:
-    device.memory["sync"] = device.run(Sync())
 
 
 def readable_ids(organization: Dataverse, device: Device, entity: str) -> frozenset[str]:

@@ -29,6 +29,7 @@ __all__ = [
     "CommandsOffered",
     "Configure",
     "ConvertToCase",
+    "ConvertToOpportunity",
     "Create",
     "Created",
     "Delete",
@@ -36,6 +37,9 @@ __all__ = [
     "Done",
     "Elapse",
     "Elapsed",
+    "Form",
+    "FormError",
+    "FormState",
     "GoOffline",
     "GoOnline",
     "Handshake",
@@ -44,6 +48,7 @@ __all__ = [
     "JSONObject",
     "LocalRecords",
     "LookupCandidates",
+    "MarkComplete",
     "Process",
     "ProcessShown",
     "Qualify",
@@ -51,6 +56,7 @@ __all__ = [
     "Query",
     "RecordError",
     "Records",
+    "Refresh",
     "RequestId",
     "Retrieve",
     "Retrieved",
@@ -121,7 +127,8 @@ class SyncResult:
 
 @dataclass(frozen=True)
 class Created:
-    """The id of a record a command created (``create``, ``convert_to_case``)."""
+    """The id of a record a command created (``create``, ``convert_to_case``,
+    ``convert_to_opportunity``)."""
 
     record_id: str
 
@@ -557,6 +564,70 @@ class BpfSetActiveStage(_StageCommand):
 
 
 @dataclass(frozen=True)
+class FormError:
+    """An error message a business rule shows on a form."""
+
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form after the business rules: what it shows and how each column behaves."""
+
+    values: JSONObject
+    required: frozenset[str]
+    locked: frozenset[str]
+    hidden: frozenset[str]
+    errors: tuple[FormError, ...]
+
+
+@dataclass(frozen=True)
+class FormState(Command[Form]):
+    cmd = "form_state"
+    schema_id = _SCHEMA + "form_state.json"
+    entity: str
+    record_id: str | None = None
+    values: JSONObject | None = None
+
+    def build_result(self, result: JSONObject) -> Form:
+        return Form(
+            values=result["values"],
+            required=frozenset(result["required"]),
+            locked=frozenset(result["locked"]),
+            hidden=frozenset(result["hidden"]),
+            errors=tuple(FormError(**error) for error in result["errors"]),
+        )
+
+
+@dataclass(frozen=True)
+class MarkComplete(_Acknowledged):
+    cmd = "mark_complete"
+    schema_id = _SCHEMA + "mark_complete.json"
+    entity: str
+    record_id: str
+
+
+@dataclass(frozen=True)
+class Refresh(Command[Retrieved]):
+    cmd = "refresh"
+    schema_id = _SCHEMA + "refresh.json"
+    entity: str
+    record_id: str
+
+    def build_result(self, result: JSONObject) -> Retrieved:
+        return Retrieved(record=result["record"])
+
+
+@dataclass(frozen=True)
+class ConvertToOpportunity(_Creating):
+    cmd = "convert_to_opportunity"
+    schema_id = _SCHEMA + "convert_to_opportunity.json"
+    entity: str
+    record_id: str
+
+
+@dataclass(frozen=True)
 class Shutdown(_Acknowledged):
     cmd = "shutdown"
     schema_id = _SCHEMA + "shutdown.json"
@@ -590,5 +661,9 @@ COMMANDS: dict[str, type[Command[Any]]] = {
     "bpf_next_stage": BpfNextStage,
     "bpf_previous_stage": BpfPreviousStage,
     "bpf_set_active_stage": BpfSetActiveStage,
+    "form_state": FormState,
+    "mark_complete": MarkComplete,
+    "refresh": Refresh,
+    "convert_to_opportunity": ConvertToOpportunity,
     "shutdown": Shutdown,
 }

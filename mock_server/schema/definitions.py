@@ -415,6 +415,10 @@ ENTITIES: tuple[Entity, ...] = (
         simple_lookup("parentaccountid", "Account", "account", "opportunity_parent_account"),
         simple_lookup("parentcontactid", "Contact", "contact", "opportunity_parent_contact"),
         simple_lookup("originatingleadid", "Originating Lead", "lead", "lead_qualifying_opportunity"),
+        # A custom column: the inspection an opportunity was converted from (Convert To Opportunity).
+        simple_lookup(
+            "new_inspectionid", "Originating Inspection", "new_inspection", "new_inspection_opportunities"
+        ),
         money("estimatedvalue", "Est. Revenue"),
         datetime_("estimatedclosedate", "Est. Close Date"),
         integer("closeprobability", "Probability", 0, 100),

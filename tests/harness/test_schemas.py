@@ -125,6 +125,25 @@ REQUESTS: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
             {"entity": "new_inspection", "record_id": ID, "stage_id": ""},
         ],
     ),
+    "form_state": (
+        [
+            {"entity": "new_inspection"},
+            {"entity": "new_inspection", "record_id": ID, "values": {"new_score": 40, "new_notes": None}},
+        ],
+        [{}, {"entity": "new_inspection", "values": []}, {"entity": "new_inspection", "record_id": ""}],
+    ),
+    "mark_complete": (
+        [{"entity": "new_inspection", "record_id": ID}],
+        [{"entity": "new_inspection"}, {"entity": "new_inspection", "record_id": ID, "status": 2}],
+    ),
+    "refresh": (
+        [{"entity": "new_inspection", "record_id": ID}],
+        [{"record_id": ID}, {"entity": "new_inspection", "record_id": ID, "columns": ["new_name"]}],
+    ),
+    "convert_to_opportunity": (
+        [{"entity": "new_inspection", "record_id": ID}],
+        [{"entity": "new_inspection"}, {"entity": "new_inspection", "record_id": ID, "name": "x"}],
+    ),
     "shutdown": ([{}], [{"force": True}]),
 }
 
@@ -207,6 +226,26 @@ RESULTS: dict[str, tuple[list[Any], list[Any]]] = {
     "bpf_next_stage": ([{"process": PROCESS}], [{"process": None}, {}]),
     "bpf_previous_stage": ([{"process": PROCESS}], [{"process": {**PROCESS, "active_stage_id": None}}]),
     "bpf_set_active_stage": ([{"process": PROCESS}], [{"process": {**PROCESS, "stages": [{"id": ID}]}}]),
+    "form_state": (
+        [
+            {"values": {}, "required": [], "locked": [], "hidden": [], "errors": []},
+            {
+                "values": {"new_score": 40, "new_result": 100000001},
+                "required": ["new_notes"],
+                "locked": ["new_result"],
+                "hidden": ["new_score"],
+                "errors": [{"column": "new_notes", "message": "Describe what failed."}],
+            },
+        ],
+        [
+            {"values": {}, "required": [], "locked": [], "hidden": []},
+            {"values": {}, "required": ["a", "a"], "locked": [], "hidden": [], "errors": []},
+            {"values": {}, "required": [], "locked": [], "hidden": [], "errors": [{"message": "x"}]},
+        ],
+    ),
+    "mark_complete": EMPTY_OK,
+    "refresh": ([{"record": {"new_name": "A"}}], [{}, {"record": "A"}]),
+    "convert_to_opportunity": ([{"record_id": ID}], [{}, {"opportunity_id": ID}]),
     "shutdown": EMPTY_OK,
 }
 

@@ -72,3 +72,13 @@ def test_offered_commands_depend_on_the_context_and_the_record_state() -> None:
     with pytest.raises(InvalidRequest):
         catalog.offered("lead", "dashboard", None)
     assert repr(CommandNotOffered("x")) == "CommandNotOffered(code='command_not_offered', message='x')"
+
+
+def test_a_custom_tables_form_offers_its_commands() -> None:
+    catalog = Catalog()
+    custom = ["read", "update", "delete", "mark_complete", "refresh", "convert_to_opportunity"]
+    assert catalog.offered("new_inspection", "form", {"statecode": 0}) == custom
+    assert "mark_complete" not in catalog.offered("new_inspection", "form", {"statecode": 1})
+    assert not {"mark_complete", "refresh"} & set(catalog.offered("account", "form", {"statecode": 0}))
+    with pytest.raises(CommandNotOffered):
+        catalog.check("account", Command.CONVERT_TO_OPPORTUNITY)
