@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from harness.adapters import DEFAULT_TIMEOUT, start_client
 from harness.errors import ClientError, ErrorCode
 from harness.protocol.messages import (
+    AddAttachment,
+    AddExisting,
+    AddNote,
     AvailableCommands,
     Command,
     Configure,
@@ -38,11 +41,13 @@ from harness.protocol.messages import (
     LookupCandidates,
     Qualify,
     Query,
+    RemoveAttachment,
     Retrieve,
     RunView,
     Search,
     Shutdown,
     Sync,
+    Timeline,
     Update,
     Views,
 )
@@ -58,6 +63,7 @@ __all__ = ["SMOKE_REQUESTS", "Check", "SmokeRow", "Verdict", "main", "malformed"
 JSONObject = dict[str, Any]
 
 _RECORD = "00000000-0000-0000-0000-00000000c0de"
+_PICTURE = {"filename": "smoke.png", "mimetype": "image/png", "body": "iVBORw0KGgo="}
 _UNKNOWN_COMMAND = "no_such_command"
 
 # One minimal valid request per command, in the order they are sent: configure late (everything
@@ -81,6 +87,13 @@ SMOKE_REQUESTS: dict[str, Command[Any]] = {
     "run_view": RunView(entity="account", view_id=_RECORD),
     "search": Search(entities=["account"], text="smoke"),
     "lookup_candidates": LookupCandidates(entity="contact", column="parentcustomerid"),
+    "timeline": Timeline(entity="account", record_id=_RECORD),
+    "add_note": AddNote(entity="account", record_id=_RECORD, text="smoke"),
+    "add_attachment": AddAttachment(note_id=_RECORD, attachment=_PICTURE),
+    "remove_attachment": RemoveAttachment(note_id=_RECORD),
+    "add_existing": AddExisting(
+        entity="account", record_id=_RECORD, relationship="contact_customer_accounts", related_id=_RECORD
+    ),
     "configure": Configure(server_url="http://127.0.0.1:9/api/data/v9.2/", token="smoke"),
     "shutdown": Shutdown(),
 }

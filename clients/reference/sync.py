@@ -11,7 +11,9 @@ Each sync first reads the user's offline profile: its entities are the device's 
 and its rules (``profile.py``) select the rows that belong on the device. Download follows each
 entity's change tracking (ids only: a delta link saved per entity, an initial query the first
 time or when the token expired) to learn what changed or was deleted on the server, then
-fetches the selected rows that are new to the device or changed, and drops the rest.
+fetches the selected rows that are new to the device or changed, and drops the rest. The notes
+of the records on the device (``notes.py``) follow the same way, and each sync reads which
+relationships link the offline tables (``subgrids.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from clients.reference import records, views
+from clients.reference import notes, records, subgrids, views
 from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError, NotConfigured
 from clients.reference.local_store import LocalStore, QueuedChange
 from clients.reference.profile import OfflineProfile, Selection, read_profile
@@ -165,6 +167,8 @@ class SyncEngine:
             dates = self.store.state("date_columns") or {}
             self.store.set_state("date_columns", {**dates, **views.date_columns(self.api, missing)})
         self.store.set_state("views", views.encode(views.download_views(self.api, catalog.entities)))
+        self.store.set_state("relationships", subgrids.download_relationships(self.api, catalog.entities))
+        notes.download_metadata(self)
         self.store.set_offline_entities(catalog.entities)
         return OfflineProfile({name: profile.items[name] for name in catalog.entities})
 
@@ -312,22 +316,29 @@ class SyncEngine:
         selection = Selection(self.api, profile, metadata)
         pending = {change.record_id for change in self.store.queue()}
         for entity in profile.entities:
-            info = metadata[entity]
-            changed, deleted = self._changes(info)
-            wanted = selection.ids(entity) - deleted
-            held = {str(r[info.primary_id]).lower() for r in self.store.records(entity)}
-            leaving = {i for i in held - wanted if i not in pending}
-            for record_id in leaving:
-                self.store.remove(entity, record_id)
-            fetch = wanted - held if changed is not None else wanted
-            rows = self.api.records(
-                info.entity_set, info.primary_id, frozenset(fetch | (wanted & (changed or set())))
-            )
-            for row in rows:
-                record = records.from_server(row)
-                self.store.put(entity, str(record[info.primary_id]).lower(), record)
-            result.downloaded[entity] = len(rows)
-            result.removed[entity] = len(leaving)
+            self.refresh(metadata[entity], selection.ids(entity), pending, result)
+        notes.download(self, result, pending)
+
+    def refresh(
+        self, info: EntityInfo, selected: frozenset[str], pending: set[str], result: SyncResult
+    ) -> None:
+        """Bring the device's rows of one table to the ``selected`` ids, as the server holds them."""
+        entity = info.logical_name
+        changed, deleted = self._changes(info)
+        wanted = selected - deleted
+        held = {str(r[info.primary_id]).lower() for r in self.store.records(entity)}
+        leaving = {i for i in held - wanted if i not in pending}
+        for record_id in leaving:
+            self.store.remove(entity, record_id)
+        fetch = wanted - held if changed is not None else wanted
+        rows = self.api.records(
+            info.entity_set, info.primary_id, frozenset(fetch | (wanted & (changed or set())))
+        )
+        for row in rows:
+            record = records.from_server(row)
+            self.store.put(entity, str(record[info.primary_id]).lower(), record)
+        result.downloaded[entity] = len(rows)
+        result.removed[entity] = len(leaving)
 
     def _changes(self, info: EntityInfo) -> tuple[set[str] | None, set[str]]:
         """What changed on the server since the last sync, through change tracking: the ids
