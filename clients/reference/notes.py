@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from clients.reference import records
 from clients.reference.catalog import CommandNotOffered, InvalidRequest
+from clients.reference.webapi import WebApiError
 
 if TYPE_CHECKING:
     from clients.reference.sync import SyncEngine, SyncResult
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 NOTE = "annotation"
 REGARDING = "objectid"
+FORBIDDEN = 403
 NO_FILE: records.Record = {"documentbody": None, "filename": None, "mimetype": None}
 
 
@@ -96,7 +98,8 @@ def download_metadata(engine: SyncEngine) -> None:
 
 
 def download(engine: SyncEngine, result: SyncResult, pending: set[str]) -> None:
-    """Bring the device's notes to those regarding the records it holds now."""
+    """Bring the device's notes to those regarding the records it holds now. A user who may not
+    read notes gets none (their sync goes on: notes are not part of the profile)."""
     metadata = engine.metadata()
     info = metadata.get(NOTE)
     if info is None:
@@ -108,5 +111,12 @@ def download(engine: SyncEngine, result: SyncResult, pending: set[str]) -> None:
         if entity in offline
         for record in engine.store.records(entity)
     )
-    selected = engine.api.ids_in(info.entity_set, info.primary_id, REGARDING, regarding)
-    engine.refresh(info, selected, pending, result)
+    try:
+        selected = engine.api.ids_in(info.entity_set, info.primary_id, REGARDING, regarding)
+        engine.refresh(info, selected, pending, result)
+    except WebApiError as error:
+        if error.status != FORBIDDEN:
+            raise
+        for note in engine.store.records(NOTE):
+            if str(note[info.primary_id]) not in pending:
+                engine.store.remove(NOTE, str(note[info.primary_id]))

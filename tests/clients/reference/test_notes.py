@@ -1,16 +1,20 @@
 """Notes on the timeline offline: downloaded with the records (MO-NOTE-001), added with a picture
-(MO-NOTE-002), files attached and removed (MO-NOTE-003), uploaded in order at the next sync."""
+(MO-NOTE-002), files attached and removed (MO-NOTE-003), uploaded in order at the next sync; a
+user who may not read notes still syncs."""
 
 from __future__ import annotations
 
 import base64
 from typing import Any
 
+import httpx
 import pytest
 
 from clients.reference import notes
 from clients.reference.catalog import CommandNotOffered, InvalidRequest
-from clients.reference.webapi import EntityInfo
+from clients.reference.local_store import LocalStore
+from clients.reference.sync import SyncEngine, SyncResult
+from clients.reference.webapi import EntityInfo, WebApi
 from tests.clients.conftest import Device, Organization
 
 PICTURE = {
@@ -151,3 +155,22 @@ def test_the_timeline_lists_the_notes_regarding_the_record() -> None:
         },
         {"id": "n3", "text": None, "attachment": None},
     ]
+
+
+def test_a_user_who_may_not_read_notes_keeps_only_the_notes_not_yet_uploaded() -> None:
+    def forbidden(request: httpx.Request) -> httpx.Response:
+        assert request.url.path.endswith("/annotations")
+        return httpx.Response(403, json={"error": {"code": "0x80040220", "message": "missing prvReadNote"}})
+
+    store = LocalStore()
+    account = EntityInfo("account", "accounts", "accountid", "name")
+    store.save_metadata({"annotation": INFO.as_json(), "account": account.as_json()})
+    store.set_offline_entities(("account",))
+    store.put("account", "a1", {"accountid": "a1", "name": "Contoso"})
+    for note_id in ("downloaded", "added-offline"):
+        store.put(
+            "annotation", note_id, {"annotationid": note_id, "objectid": {"entity": "account", "id": "a1"}}
+        )
+    api = WebApi("https://org.example/api/data/v9.2/", "t", transport=httpx.MockTransport(forbidden))
+    notes.download(SyncEngine(store, api), SyncResult(), {"added-offline"})
+    assert [n["annotationid"] for n in store.records("annotation")] == ["added-offline"]
