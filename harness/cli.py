@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from harness.adapters import DEFAULT_TIMEOUT, start_client
 from harness.errors import ClientError, ErrorCode
 from harness.protocol.messages import (
+    AddAttachment,
+    AddExisting,
+    AddNote,
     AvailableCommands,
     BpfNextStage,
     BpfPreviousStage,
@@ -47,6 +50,7 @@ from harness.protocol.messages import (
     Qualify,
     Query,
     Refresh,
+    RemoveAttachment,
     Retrieve,
     RunView,
     Search,
@@ -54,6 +58,7 @@ from harness.protocol.messages import (
     StartSync,
     Sync,
     SyncStatus,
+    Timeline,
     Update,
     Views,
     WaitForSync,
@@ -70,6 +75,7 @@ __all__ = ["SMOKE_REQUESTS", "Check", "SmokeRow", "Verdict", "main", "malformed"
 JSONObject = dict[str, Any]
 
 _RECORD = "00000000-0000-0000-0000-00000000c0de"
+_PICTURE = {"filename": "smoke.png", "mimetype": "image/png", "body": "iVBORw0KGgo="}
 _UNKNOWN_COMMAND = "no_such_command"
 
 # One minimal valid request per command, in the order they are sent: configure late (everything
@@ -105,6 +111,13 @@ SMOKE_REQUESTS: dict[str, Command[Any]] = {
     "mark_complete": MarkComplete(entity="new_inspection", record_id=_RECORD),
     "refresh": Refresh(entity="new_inspection", record_id=_RECORD),
     "convert_to_opportunity": ConvertToOpportunity(entity="new_inspection", record_id=_RECORD),
+    "timeline": Timeline(entity="account", record_id=_RECORD),
+    "add_note": AddNote(entity="account", record_id=_RECORD, text="smoke"),
+    "add_attachment": AddAttachment(note_id=_RECORD, attachment=_PICTURE),
+    "remove_attachment": RemoveAttachment(note_id=_RECORD),
+    "add_existing": AddExisting(
+        entity="account", record_id=_RECORD, relationship="contact_customer_accounts", related_id=_RECORD
+    ),
     "configure": Configure(server_url="http://127.0.0.1:9/api/data/v9.2/", token="smoke"),
     "shutdown": Shutdown(),
 }

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from clients.reference import records, rules, schedule
+from clients.reference import notes, records, rules, schedule, subgrids
 from clients.reference import views as local_views
 from clients.reference.catalog import (
     ACTIVITY_POINTER,
@@ -94,6 +94,11 @@ class ReferenceClient:
             "mark_complete": self.mark_complete,
             "refresh": self.refresh,
             "convert_to_opportunity": self.convert_to_opportunity,
+            "timeline": self.timeline,
+            "add_note": self.add_note,
+            "add_attachment": self.add_attachment,
+            "remove_attachment": self.remove_attachment,
+            "add_existing": self.add_existing,
             "shutdown": self.shutdown,
         }
 
@@ -350,12 +355,31 @@ class ReferenceClient:
         engine = self._engine()
         entity = _text(message, "entity")
         context = message.get("context") or ("form" if message.get("record_id") else "grid")
+        if message.get("relationship") is not None:
+            if context != "subgrid":
+                raise InvalidRequest(
+                    "'relationship' names the relationship of a subgrid: use the subgrid context."
+                )
+            found = self._relationship(message, entity)
+            return {"commands": subgrids.subgrid_commands(engine.catalog, found, entity)}
         record, shows_flow = None, False
         if message.get("record_id") is not None:
             engine.catalog.check(entity, Command.RETRIEVE)
             record_id, record = self._record(message, entity)
             shows_flow = self._processes().offers_stage_commands(entity, record_id, self.online)
         return {"commands": engine.catalog.offered(entity, str(context), record, shows_flow)}
+
+    def add_existing(self, message: Message) -> Message:
+        """A subgrid's Add Existing: on a 1:N relationship, point the related record's lookup at
+        the form's record; N:N relationships are read-only offline."""
+        entity = self._offline_entity(message)
+        found = self._relationship(message, entity)
+        related, column = subgrids.link_column(self._engine().catalog, found, entity)
+        record_id, _ = self._record(message, entity)
+        related_id, record = self._record({"record_id": _text(message, "related_id")}, related)
+        values = self._values(self._engine().metadata()[related], {column: records.lookup(entity, record_id)})
+        self._write(related, related_id, record, values)
+        return {}
 
     def local_records(self, message: Message) -> Message:
         entity = _text(message, "entity")
@@ -445,6 +469,40 @@ class ReferenceClient:
 
     def _processes(self) -> Processes:
         return Processes(self._store())
+
+    # --- notes on the timeline ----------------------------------------------------------------
+
+    def timeline(self, message: Message) -> Message:
+        entity = self._offline_entity(message)
+        notes.check_timeline(self._engine().metadata(), entity)
+        record_id, _ = self._record(message, entity)
+        return {"notes": notes.timeline(self._store().records(notes.NOTE), record_id)}
+
+    def add_note(self, message: Message) -> Message:
+        entity = self._offline_entity(message)
+        info = notes.check_timeline(self._engine().metadata(), entity)
+        record_id, _ = self._record(message, entity)
+        values = notes.new_note(entity, record_id, _text(message, "text"), message.get("attachment"))
+        return {"note_id": self._create(notes.NOTE, info, values)}
+
+    def add_attachment(self, message: Message) -> Message:
+        note_id, note = self._note(message)
+        self._write(notes.NOTE, note_id, note, notes.file_values(message.get("attachment")))
+        return {}
+
+    def remove_attachment(self, message: Message) -> Message:
+        note_id, note = self._note(message)
+        if not note.get("documentbody"):
+            raise RecordNotFound(f"The note '{note_id}' has no attachment.")
+        self._write(notes.NOTE, note_id, note, dict(notes.NO_FILE))
+        return {}
+
+    def _note(self, message: Message) -> tuple[str, records.Record]:
+        return self._record({"record_id": _text(message, "note_id")}, notes.NOTE)
+
+    def _relationship(self, message: Message, entity: str) -> subgrids.Relationship:
+        stored = self._store().state("relationships")
+        return subgrids.relationship(stored, _text(message, "relationship"), entity)
 
     def _offline_entity(self, message: Message) -> str:
         """The request's entity, once the device knows it is offline (reads are offered)."""

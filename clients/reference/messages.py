@@ -36,7 +36,7 @@ REQUESTS: dict[str, tuple[Fields, Fields]] = {
     "qualify": ({"record_id": str}, {"entity": str, **QUALIFY_FLAGS}),
     "disqualify": ({"record_id": str, "status": int}, {"entity": str}),
     "convert_to_case": (ENTITY_ID, {"values": dict}),
-    "available_commands": ({"entity": str}, {"record_id": str, "context": str}),
+    "available_commands": ({"entity": str}, {"record_id": str, "context": str, "relationship": str}),
     "local_records": ({"entity": str}, {}),
     "views": ({"entity": str}, {}),
     "run_view": ({"entity": str, "view_id": str}, {"record_id": str}),
@@ -54,6 +54,11 @@ REQUESTS: dict[str, tuple[Fields, Fields]] = {
     "mark_complete": (ENTITY_ID, {}),
     "refresh": (ENTITY_ID, {}),
     "convert_to_opportunity": (ENTITY_ID, {}),
+    "timeline": (ENTITY_ID, {}),
+    "add_note": ({**ENTITY_ID, "text": str}, {"attachment": dict}),
+    "add_attachment": ({"note_id": str, "attachment": dict}, {}),
+    "remove_attachment": ({"note_id": str}, {}),
+    "add_existing": ({**ENTITY_ID, "relationship": str, "related_id": str}, {}),
 }
 ENVELOPE = frozenset({"cmd", "id"})
 JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object", list: "an array"}

@@ -16,7 +16,9 @@ entity's change tracking (ids only: a delta link saved per entity, an initial qu
 time or when the token expired) to learn what changed or was deleted on the server, then
 fetches the selected rows that are new to the device or changed, and drops the rest; columns
 under field-level security are left out of every row stored. Each sync also downloads the user's
-privileges, which the device enforces offline until the next one (``privileges.py``).
+privileges, which the device enforces offline until the next one (``privileges.py``). The notes
+of the records on the device (``notes.py``) follow the same way, and each sync reads which
+relationships link the offline tables (``subgrids.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 import httpx
 
-from clients.reference import processes, records, rules, views
+from clients.reference import notes, processes, records, rules, subgrids, views
 from clients.reference.catalog import ACTIVITY_POINTER, ACTIVITY_TYPES, Catalog, ClientError, NotConfigured
 from clients.reference.local_store import LocalStore, QueuedChange
 from clients.reference.privileges import Privileges, read_privileges
@@ -184,12 +186,16 @@ class SyncEngine:
         missing = tuple(name for name in catalog.entities if name not in known)
         if missing:
             definitions = self.api.entity_definitions(missing)
-            self.store.save_metadata({name: info.as_json() for name, info in definitions.items()})
+            # A lookup target already known keeps its definition (with its own navigations).
+            kept = {n: i.as_json() for n, i in definitions.items() if n in missing or n not in known}
+            self.store.save_metadata(kept)
             dates = self.store.state("date_columns") or {}
             self.store.set_state("date_columns", {**dates, **views.date_columns(self.api, missing)})
         self.store.set_state("views", views.encode(views.download_views(self.api, catalog.entities)))
         self.store.set_state("rules", rules.encode(rules.download_rules(self.api, catalog.entities)))
+        self.store.set_state("relationships", subgrids.download_relationships(self.api, catalog.entities))
         self.store.set_offline_entities(catalog.entities)
+        notes.download_metadata(self)
         offline = OfflineProfile({name: profile.items[name] for name in catalog.entities})
         self.store.set_state("sync_minutes", {e: i.sync_minutes for e, i in offline.items.items()})
         return offline
@@ -360,23 +366,33 @@ class SyncEngine:
         for entity in profile.entities:
             if only is not None and entity not in only:
                 continue
-            info = metadata[entity]
-            changed, deleted = self._changes(info)
-            wanted = selection.ids(entity) - deleted
-            held = self._held(entity, info)
-            # Everything selected on a fresh start; else what is new here or changed there.
-            fetch = wanted if changed is None else (wanted - held) | (wanted & changed)
-            rows = self.api.records(info.entity_set, info.primary_id, fetch)
-            with self.store.lock:  # the user may write while a background sync runs
-                pending = {change.record_id for change in self.store.queue()}
-                leaving = {i for i in self._held(entity, info) - wanted if i not in pending}
-                for record_id in leaving:
-                    self.store.remove(entity, record_id)
-                for row in rows:
-                    record = records.from_server(row, info.secured)
-                    self.store.put(entity, str(record[info.primary_id]).lower(), record)
-            result.downloaded[entity] = len(rows)
-            result.removed[entity] = len(leaving)
+            self.refresh(metadata[entity], selection.ids(entity), result)
+        notes.download(self, result)
+
+    def refresh(self, info: EntityInfo, selected: frozenset[str], result: SyncResult) -> None:
+        """Bring the device's rows of one table to the ``selected`` ids, as the server holds them.
+        Rows with writes still queued stay until those writes are uploaded."""
+        entity = info.logical_name
+        changed, deleted = self._changes(info)
+        wanted = selected - deleted
+        held = self._held(entity, info)
+        # Everything selected on a fresh start; else what is new here or changed there.
+        fetch = wanted if changed is None else (wanted - held) | (wanted & changed)
+        rows = self.api.records(info.entity_set, info.primary_id, fetch)
+        with self.store.lock:  # the user may write while a background sync runs
+            for record_id in (leaving := self.leaving(entity, info, wanted)):
+                self.store.remove(entity, record_id)
+            for row in rows:
+                record = records.from_server(row, info.secured)
+                self.store.put(entity, str(record[info.primary_id]).lower(), record)
+        result.downloaded[entity] = len(rows)
+        result.removed[entity] = len(leaving)
+
+    def leaving(self, entity: str, info: EntityInfo, wanted: frozenset[str]) -> set[str]:
+        """The rows of ``entity`` on the device that no longer belong, except those with writes
+        still queued."""
+        pending = {change.record_id for change in self.store.queue()}
+        return {i for i in self._held(entity, info) - wanted if i not in pending}
 
     def _held(self, entity: str, info: EntityInfo) -> set[str]:
         return {str(r[info.primary_id]).lower() for r in self.store.records(entity)}

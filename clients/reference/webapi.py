@@ -54,6 +54,7 @@ class EntityInfo:
     ownership: str = ""  # OwnershipType: UserOwned, BusinessOwned, OrganizationOwned, None
     # Columns under field-level security (AttributeMetadata.IsSecured): never stored offline.
     secured: frozenset[str] = frozenset()
+    has_notes: bool = False  # HasNotes: records of the table can have notes on their timeline
 
     def navigation(self, column: str, target: str) -> str | None:
         return self.navigations.get(f"{column}:{target}")
@@ -71,6 +72,7 @@ class EntityInfo:
             "navigations": self.navigations,
             "ownership": self.ownership,
             "secured": sorted(self.secured),
+            "has_notes": self.has_notes,
         }
 
     @classmethod
@@ -83,6 +85,7 @@ class EntityInfo:
             dict(data.get("navigations", {})),
             str(data.get("ownership", "")),
             frozenset(data.get("secured", ())),
+            bool(data.get("has_notes", False)),
         )
 
 
@@ -196,7 +199,7 @@ class WebApi:
         condition = " or ".join(f"LogicalName eq '{name}'" for name in wanted)
         listing = self.get_json(
             "EntityDefinitions?$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,"
-            f"OwnershipType&$filter={condition}"
+            f"OwnershipType,HasNotes&$filter={condition}"
         )
         return {
             d["LogicalName"]: EntityInfo(
@@ -207,6 +210,7 @@ class WebApi:
                 navigations.get(d["LogicalName"], {}),
                 str(d.get("OwnershipType") or ""),
                 secured.get(d["LogicalName"], frozenset()),
+                bool(d.get("HasNotes")),
             )
             for d in listing["value"]
         }

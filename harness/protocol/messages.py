@@ -18,6 +18,10 @@ from harness.protocol.registry import PROTOCOL_VERSION, validate, validator
 
 __all__ = [
     "COMMANDS",
+    "AddAttachment",
+    "AddExisting",
+    "AddNote",
+    "Attachment",
     "AvailableCommands",
     "BpfNextStage",
     "BpfPreviousStage",
@@ -49,6 +53,9 @@ __all__ = [
     "LocalRecords",
     "LookupCandidates",
     "MarkComplete",
+    "Note",
+    "NoteAdded",
+    "Notes",
     "Process",
     "ProcessShown",
     "Qualify",
@@ -57,6 +64,7 @@ __all__ = [
     "RecordError",
     "Records",
     "Refresh",
+    "RemoveAttachment",
     "RequestId",
     "Retrieve",
     "Retrieved",
@@ -69,6 +77,7 @@ __all__ = [
     "SyncResult",
     "SyncState",
     "SyncStatus",
+    "Timeline",
     "Update",
     "View",
     "Views",
@@ -355,6 +364,7 @@ class AvailableCommands(Command[CommandsOffered]):
     entity: str
     context: str
     record_id: str | None = None
+    relationship: str | None = None  # a subgrid's relationship
 
     def build_result(self, result: JSONObject) -> CommandsOffered:
         return CommandsOffered(commands=frozenset(result["commands"]))
@@ -601,6 +611,49 @@ class FormState(Command[Form]):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """The file a note holds, as the timeline shows it."""
+
+    filename: str
+    mimetype: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note on a record's timeline."""
+
+    id: str
+    text: str | None
+    attachment: Attachment | None
+
+
+@dataclass(frozen=True)
+class Notes:
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True)
+class Timeline(Command[Notes]):
+    cmd = "timeline"
+    schema_id = _SCHEMA + "timeline.json"
+    entity: str
+    record_id: str
+
+    def build_result(self, result: JSONObject) -> Notes:
+        return Notes(
+            notes=tuple(
+                Note(
+                    id=note["id"],
+                    text=note["text"],
+                    attachment=None if note["attachment"] is None else Attachment(**note["attachment"]),
+                )
+                for note in result["notes"]
+            )
+        )
+
+
+@dataclass(frozen=True)
 class MarkComplete(_Acknowledged):
     cmd = "mark_complete"
     schema_id = _SCHEMA + "mark_complete.json"
@@ -625,6 +678,49 @@ class ConvertToOpportunity(_Creating):
     schema_id = _SCHEMA + "convert_to_opportunity.json"
     entity: str
     record_id: str
+
+
+@dataclass(frozen=True)
+class NoteAdded:
+    note_id: str
+
+
+@dataclass(frozen=True)
+class AddNote(Command[NoteAdded]):
+    cmd = "add_note"
+    schema_id = _SCHEMA + "add_note.json"
+    entity: str
+    record_id: str
+    text: str
+    attachment: JSONObject | None = None  # {filename, mimetype, body (base64)}
+
+    def build_result(self, result: JSONObject) -> NoteAdded:
+        return NoteAdded(note_id=result["note_id"])
+
+
+@dataclass(frozen=True)
+class AddAttachment(_Acknowledged):
+    cmd = "add_attachment"
+    schema_id = _SCHEMA + "add_attachment.json"
+    note_id: str
+    attachment: JSONObject  # {filename, mimetype, body (base64)}
+
+
+@dataclass(frozen=True)
+class RemoveAttachment(_Acknowledged):
+    cmd = "remove_attachment"
+    schema_id = _SCHEMA + "remove_attachment.json"
+    note_id: str
+
+
+@dataclass(frozen=True)
+class AddExisting(_Acknowledged):
+    cmd = "add_existing"
+    schema_id = _SCHEMA + "add_existing.json"
+    entity: str
+    record_id: str
+    relationship: str
+    related_id: str
 
 
 @dataclass(frozen=True)
@@ -665,5 +761,10 @@ COMMANDS: dict[str, type[Command[Any]]] = {
     "mark_complete": MarkComplete,
     "refresh": Refresh,
     "convert_to_opportunity": ConvertToOpportunity,
+    "timeline": Timeline,
+    "add_note": AddNote,
+    "add_attachment": AddAttachment,
+    "remove_attachment": RemoveAttachment,
+    "add_existing": AddExisting,
     "shutdown": Shutdown,
 }

@@ -34,10 +34,15 @@ def computed_columns(entity: Entity, row: Mapping[str, Any]) -> Row:
         target = row.get("objectid__target")
         out["objecttypecode"] = target if row.get("objectid") else None
         body = row.get("documentbody" if name == "annotation" else "body")
-        out["filesize"] = len(body) * 3 // 4 if body else 0
+        out["filesize"] = decoded_size(body) if body else 0
         if name == "annotation":
             out["isdocument"] = bool(body)
     return out
+
+
+def decoded_size(body: str) -> int:
+    """The bytes a base64 text decodes to: three per four characters, less one per padding ``=``."""
+    return len(body) * 3 // 4 - (len(body) - len(body.rstrip("=")))
 
 
 def owner_columns(owner_id: str, owner_entity: str, owner_business_unit: str) -> Row:

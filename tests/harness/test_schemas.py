@@ -12,6 +12,7 @@ from harness.protocol import registry
 
 BASE = "https://offline-conformance.invalid/protocol/v1/"
 ID = "00000000-0000-0000-0000-000000000001"
+PICTURE = {"filename": "photo.jpg", "mimetype": "image/jpeg", "body": "/9j/4AAQSkZJRg=="}
 
 # cmd -> (valid requests, invalid requests), each without "cmd" and "id" (added below).
 REQUESTS: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
@@ -75,8 +76,13 @@ REQUESTS: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
             {"entity": "account", "context": "grid"},
             {"entity": "account", "record_id": ID, "context": "form"},
             {"entity": "contact", "context": "subgrid"},
+            {"entity": "contact", "context": "subgrid", "relationship": "contactleads_association"},
         ],
-        [{"entity": "account"}, {"entity": "account", "context": "ribbon"}],
+        [
+            {"entity": "account"},
+            {"entity": "account", "context": "ribbon"},
+            {"entity": "contact", "context": "subgrid", "relationship": "contact leads"},
+        ],
     ),
     "local_records": ([{"entity": "account"}], [{}, {"entity": 5}]),
     "views": ([{"entity": "account"}], [{}, {"entity": "account", "kind": "public"}]),
@@ -143,6 +149,51 @@ REQUESTS: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
     "convert_to_opportunity": (
         [{"entity": "new_inspection", "record_id": ID}],
         [{"entity": "new_inspection"}, {"entity": "new_inspection", "record_id": ID, "name": "x"}],
+    ),
+    "timeline": (
+        [{"entity": "account", "record_id": ID}],
+        [{"entity": "account"}, {"entity": "account", "record_id": ID, "columns": ["subject"]}],
+    ),
+    "add_note": (
+        [
+            {"entity": "account", "record_id": ID, "text": "Pump seal leaking"},
+            {"entity": "incident", "record_id": ID, "text": "Photo of the pump", "attachment": PICTURE},
+        ],
+        [
+            {"entity": "account", "record_id": ID},
+            {"entity": "account", "record_id": ID, "text": ""},
+            {
+                "entity": "account",
+                "record_id": ID,
+                "text": "x",
+                "attachment": {**PICTURE, "body": "not base64!"},
+            },
+            {"entity": "account", "record_id": ID, "text": "x", "attachment": {"filename": "a.jpg"}},
+        ],
+    ),
+    "add_attachment": (
+        [{"note_id": ID, "attachment": PICTURE}],
+        [
+            {"note_id": ID},
+            {"note_id": ID, "attachment": {**PICTURE, "mimetype": "jpeg"}},
+            {"note_id": ID, "attachment": {**PICTURE, "size": 3}},
+        ],
+    ),
+    "remove_attachment": ([{"note_id": ID}], [{}, {"note_id": ID, "filename": "photo.jpg"}]),
+    "add_existing": (
+        [
+            {
+                "entity": "account",
+                "record_id": ID,
+                "relationship": "contact_customer_accounts",
+                "related_id": ID,
+            }
+        ],
+        [
+            {"entity": "account", "record_id": ID, "relationship": "contact_customer_accounts"},
+            {"entity": "account", "record_id": ID, "relationship": "", "related_id": ID},
+            {"entity": "account", "record_id": ID, "relationship": "x", "related_id": ID, "values": {}},
+        ],
     ),
     "shutdown": ([{}], [{"force": True}]),
 }
@@ -246,6 +297,34 @@ RESULTS: dict[str, tuple[list[Any], list[Any]]] = {
     "mark_complete": EMPTY_OK,
     "refresh": ([{"record": {"new_name": "A"}}], [{}, {"record": "A"}]),
     "convert_to_opportunity": ([{"record_id": ID}], [{}, {"opportunity_id": ID}]),
+    "timeline": (
+        [
+            {"notes": []},
+            {
+                "notes": [
+                    {"id": ID, "text": "Seal leaking", "attachment": None},
+                    {
+                        "id": ID,
+                        "text": None,
+                        "attachment": {"filename": "a.jpg", "mimetype": "image/jpeg", "size": 9},
+                    },
+                ]
+            },
+        ],
+        [
+            {},
+            {"notes": [{"id": ID, "text": "x"}]},
+            {
+                "notes": [
+                    {"id": ID, "text": "x", "attachment": {"filename": "a.jpg", "mimetype": "image/jpeg"}}
+                ]
+            },
+        ],
+    ),
+    "add_note": ([{"note_id": ID}], [{}, {"note_id": ""}]),
+    "add_attachment": EMPTY_OK,
+    "remove_attachment": EMPTY_OK,
+    "add_existing": EMPTY_OK,
     "shutdown": EMPTY_OK,
 }
 

@@ -152,6 +152,17 @@ def test_defaults_and_derived_columns_on_create(client: TestClient) -> None:
     assert body["createdon"] == "2026-01-01T00:00:00Z"
 
 
+def test_a_note_knows_the_size_of_its_file(client: TestClient) -> None:
+    note_id = create(
+        client, "annotations", {"notetext": "x", "documentbody": "iVBORw0KGgo=", "filename": "a.png"}
+    )
+    body = client.get(f"{API}/annotations({note_id})").json()
+    assert (body["filesize"], body["isdocument"]) == (8, True)  # 12 base64 characters, one of them padding
+    assert client.patch(f"{API}/annotations({note_id})", json={"documentbody": None}).status_code == 204
+    body = client.get(f"{API}/annotations({note_id})").json()
+    assert (body["filesize"], body["isdocument"]) == (0, False)
+
+
 def test_state_change_fills_default_status_and_bad_pairs_fail(client: TestClient) -> None:
     task_id = create(client, "tasks", {"subject": "Call back"})
     assert client.patch(f"{API}/tasks({task_id})", json={"statecode": 1}).status_code == 204

@@ -81,7 +81,7 @@ def test_the_offline_profile_narrows_the_offline_set(organization: Organization)
     device = Device()
     device.call("configure", **organization.configuration)
     device.call("sync")
-    assert set(device.sync_details().downloaded) == {"account"}
+    assert set(device.sync_details().downloaded) == {"account", "annotation"}  # the accounts' notes too
     assert device.refuse("query", entity="contact") == "not_available_offline"
     assert device.call("local_records", entity="contact")["records"] == []
     assert device.call("local_records", entity="account")["records"]

@@ -139,7 +139,7 @@ class FakeApi:
         self.rows = rows
         self.urls: list[str] = []
 
-    def all_rows(self, url: str) -> list[dict[str, Any]]:
+    def readable_rows(self, url: str) -> list[dict[str, Any]]:
         self.urls.append(url)
         return self.rows
 
