@@ -126,7 +126,11 @@ class ReportCollector:
             return
         payload = next((value for name, value in report.user_properties if name == PROPERTY), None)
         if not isinstance(payload, dict):
-            return  # not a scenario
+            if report.failed and (known := self.records.get(report.nodeid)) is not None:
+                # xdist reports a worker that died mid-scenario itself, without the worker's facts.
+                known.outcome, known.error_kind = Outcome.ERROR, "worker_crashed"
+                known.message = str(report.longrepr)[:MESSAGE_LIMIT]
+            return  # otherwise not a scenario
         record = self.records.get(report.nodeid)
         if record is None:
             record = self.records[report.nodeid] = _new_record(report.nodeid, payload)
@@ -215,6 +219,7 @@ def _failure(item: pytest.Item, call: pytest.CallInfo[None]) -> dict[str, Any]:
 
 
 def _new_record(nodeid: str, payload: dict[str, Any]) -> ScenarioRecord:
+    """A scenario's record, an error until a phase's report says otherwise (it may never come)."""
     return ScenarioRecord(
         id=payload["id"],
         feature_file=payload["feature_file"],
@@ -225,6 +230,9 @@ def _new_record(nodeid: str, payload: dict[str, Any]) -> ScenarioRecord:
         example=dict(payload["example"]),
         requirements=tuple(payload["requirements"]),
         nodeid=nodeid,
+        outcome=Outcome.ERROR,
+        error_kind="interrupted",
+        message="the scenario's run ended before its outcome was reported",
     )
 
 
@@ -236,6 +244,9 @@ def fold(record: ScenarioRecord, report: pytest.TestReport, payload: dict[str, A
         if report.failed and record.outcome is Outcome.PASSED:
             _set_error(record, payload, default_kind="teardown")
         return
+    if report.when == "setup" and report.passed:
+        return  # the steps decide
+    record.error_kind = record.message = None
     if report.skipped:
         if wasxfail is not None:
             record.outcome, record.reason = Outcome.EXPECTED_FAILURE, wasxfail or None

@@ -300,6 +300,35 @@ def test_workers_send_their_scenarios_to_one_merged_report(suite: pytest.Pyteste
     assert two["verdict"] == one["verdict"] == "not_conformant"
 
 
+def test_a_worker_that_dies_mid_scenario_leaves_an_error(suite: pytest.Pytester) -> None:
+    suite.makepyfile(
+        test_dies=textwrap.dedent(
+            """
+            import os
+            from pytest_bdd import scenarios, then
+
+            scenarios("dies")
+
+            @then("the worker dies")
+            def dies():
+                os._exit(3)
+            """
+        )
+    )
+    (suite.path / "dies").mkdir()
+    (suite.path / "dies" / "dies.feature").write_text(
+        "Feature: Dies\n  @MO-ENT-009\n  Scenario: The worker dies\n    Then the worker dies\n"
+    )
+    suite.runpytest("-p", "no:randomly", "-n", "2", "test_dies.py")
+    [dead] = load(suite.path / "reports")["scenarios"]
+    assert (dead["id"], dead["outcome"], dead["error_kind"]) == (
+        "dies/dies.feature::The worker dies",
+        "error",
+        "worker_crashed",
+    )
+    assert "crashed" in dead["message"]
+
+
 def test_a_client_error_in_a_real_client_is_an_error_with_its_kind(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         crashing_client=textwrap.dedent(
