@@ -4,7 +4,8 @@ Installed with the package (entry point ``pytest11``), it adds:
 
 - options: ``--client`` (``reference`` by default, or ``inprocess:<module>:<attribute>``,
   ``process:<command line>``), ``--dataverse-url`` (a mock already running, instead of the
-  embedded one), ``--dataverse-admin-token``, ``--dataverse-ca``, ``--client-timeout``;
+  embedded one), ``--dataverse-admin-token``, ``--dataverse-ca``, ``--client-timeout``,
+  ``--report-dir``;
 - requirement tags: ``@MO-ENT-001`` on a scenario becomes the marker ``MO-ENT-001`` (so
   ``-m MO-ENT-001`` selects it) and ``requirement("MO-ENT-001")``, which reports read. Every ID
   of the catalogue is registered; a tag shaped like an ID that the catalogue does not know stops
@@ -12,7 +13,10 @@ Installed with the package (entry point ``pytest11``), it adds:
 - fixtures: ``dataverse`` (one organization per session, embedded unless ``--dataverse-url``),
   ``organization`` (the same, reset to its seeded state for each scenario and serving the
   client) and ``device`` (the client under test, started once per session and started again
-  after it failed).
+  after it failed);
+- reports: ``harness.report.ReportCollector`` builds one record per scenario from the test
+  reports (merged at the controller under pytest-xdist) and writes ``conformance.json``,
+  ``junit.xml`` and ``summary.md`` to ``--report-dir``, or to ``reports/`` when scenarios ran.
 
 The embedded organization is in this process for an in-process client (respx routes its calls)
 and on loopback for a client in another process.
@@ -29,6 +33,7 @@ from harness.adapters.connect import ClientSession, resolve, start_client
 from harness.adapters.process import DEFAULT_TIMEOUT
 from harness.dataverse import DEFAULT_SCALE, Dataverse, embedded_inprocess, embedded_loopback, remote
 from harness.device import Device
+from harness.report import ReportCollector, note_client, note_mock
 from harness.requirements import catalogue
 from mock_server.auth import DEFAULT_ADMIN_TOKEN
 
@@ -65,6 +70,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=DEFAULT_TIMEOUT,
         help=f"seconds a process client may take to answer one request (default {DEFAULT_TIMEOUT:g})",
     )
+    group.addoption(
+        "--report-dir",
+        default=None,
+        help="where to write conformance.json, junit.xml and summary.md "
+        "(default: reports/ under the root directory, when scenarios ran)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -73,6 +84,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     for requirement in catalogue().requirements:
         config.addinivalue_line("markers", f"{requirement.id}: {requirement.statement}")
+    config.pluginmanager.register(ReportCollector(config), "offline-conformance-report")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -132,6 +144,7 @@ def dataverse(request: pytest.FixtureRequest, client_under_test: ClientUnderTest
     else:
         reached = embedded_loopback(option("--dataverse-scale"))
     with reached as organization:
+        note_mock(request.config, organization, embedded=not url)
         yield organization
 
 
@@ -144,9 +157,13 @@ def organization(dataverse: Dataverse) -> Iterator[Dataverse]:
 
 
 @pytest.fixture
-def device(organization: Dataverse, client_under_test: ClientUnderTest) -> Iterator[Device]:
+def device(
+    request: pytest.FixtureRequest, organization: Dataverse, client_under_test: ClientUnderTest
+) -> Iterator[Device]:
     """The client under test as one scenario's device (not yet signed in)."""
-    device = Device(client_under_test.start(), organization)
+    session = client_under_test.start()
+    note_client(request.config, session.implementation)
+    device = Device(session, organization)
     yield device
     if device.failed:
         client_under_test.discard()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness import adapters, errors, protocol
+from harness import adapters, errors, protocol, report
 
 SURFACES = {
     adapters: {
@@ -19,6 +19,23 @@ SURFACES = {
         "handshake",
         "resolve",
         "start_client",
+    },
+    report: {
+        "REPORT_FILES",
+        "REPORT_VERSION",
+        "Outcome",
+        "ReportCollector",
+        "ReportSchemaError",
+        "RequirementResult",
+        "ScenarioRecord",
+        "Verdict",
+        "judge",
+        "note_client",
+        "note_mock",
+        "report_schema",
+        "roll_up",
+        "validate_document",
+        "write_reports",
     },
     protocol: {"COMMANDS", "PROTOCOL_VERSION", "Command", "JSONObject", "RequestId"},
     errors: {

@@ -4,6 +4,7 @@ scenario replaced by a fresh one for the next, and the suite against a mock alre
 
 from __future__ import annotations
 
+import json
 import sys
 import textwrap
 from pathlib import Path
@@ -111,5 +112,17 @@ def test_the_suite_runs_against_a_mock_already_running(
         str(live_server.ca_file),
         "--client",
         f"process:{sys.executable} -m clients.reference",
+        "--report-dir",
+        str(pytester.path / "reports"),  # not the project's own reports/
     )
     result.assert_outcomes(passed=5, deselected=result.parseoutcomes()["deselected"])
+    report = json.loads((pytester.path / "reports" / "conformance.json").read_text())
+    assert report["run"]["mock"] == {
+        "url": live_server.base_url,
+        "embedded": False,
+        "seed": 1,
+        "scale": 10,
+        "version": None,
+    }
+    assert report["client"]["name"] == "reference"
+    assert report["verdict"] == "incomplete"  # the other requirements were deselected
