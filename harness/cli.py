@@ -1,4 +1,5 @@
-"""``offline-conformance``: the harness's command line. ``smoke`` checks a client speaks the protocol.
+"""``offline-conformance``: the harness's command line. ``smoke`` checks a client speaks the protocol;
+``diff`` compares two conformance reports.
 
 ``offline-conformance smoke --client <spec>`` is bowtie's smoke idea: before running a suite
 against a client, see whether it speaks the driver protocol at all. It shakes hands, then sends
@@ -11,6 +12,11 @@ every command twice, with no server configured:
 plus an unknown command (``unsupported_command``). Every reply is validated against the schema.
 It prints one row per command and exits 0 when the client speaks the protocol, 1 when any check
 failed, 2 when the client could not be started or the handshake failed.
+
+``offline-conformance diff OLD.json NEW.json [--format text|markdown]`` prints what changed
+between two saved ``conformance.json`` reports, per scenario and per requirement (see
+``harness.report.diff``). It exits 0 when nothing regressed, 1 on a regression, 2 when either
+file is missing, not JSON or not a conformance report.
 """
 
 from __future__ import annotations
@@ -64,13 +70,14 @@ from harness.protocol.messages import (
     WaitForSync,
 )
 from harness.protocol.registry import BASE_URI, command_names, load_schemas
+from harness.report.diff import ReportInputError, compare, load_report, render_markdown, render_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from harness.adapters import Connection
 
-__all__ = ["SMOKE_REQUESTS", "Check", "SmokeRow", "Verdict", "main", "malformed", "run_smoke"]
+__all__ = ["SMOKE_REQUESTS", "Check", "SmokeRow", "Verdict", "diff", "main", "malformed", "run_smoke"]
 
 JSONObject = dict[str, Any]
 
@@ -242,6 +249,17 @@ def smoke(spec: str, timeout: float, out: TextIO) -> int:
     return 0
 
 
+def diff(old: str, new: str, form: str, out: TextIO, err: TextIO) -> int:
+    """Compare two saved reports: 0 without a regression, 1 with one, 2 when a file is unusable."""
+    try:
+        comparison = compare(load_report(old), load_report(new), old_label=old, new_label=new)
+    except ReportInputError as exc:
+        err.write(f"offline-conformance diff: {exc}\n")
+        return 2
+    out.write(render_markdown(comparison) if form == "markdown" else render_text(comparison))
+    return 1 if comparison.regressed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="offline-conformance", description=__doc__.splitlines()[0])
     subcommands = parser.add_subparsers(dest="subcommand", required=True)
@@ -252,6 +270,14 @@ def build_parser() -> argparse.ArgumentParser:
     smoke_parser.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait for each reply"
     )
+    diff_parser = subcommands.add_parser(
+        "diff", help="compare two conformance reports; exit 1 on a regression, 2 on a bad file"
+    )
+    diff_parser.add_argument("old", metavar="OLD.json", help="the earlier conformance.json (the baseline)")
+    diff_parser.add_argument("new", metavar="NEW.json", help="the later conformance.json")
+    diff_parser.add_argument(
+        "--format", choices=("text", "markdown"), default="text", help="how to print it (default: text)"
+    )
     return parser
 
 
@@ -260,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.subcommand == "smoke":
         return smoke(args.client, args.timeout, sys.stdout)
+    if args.subcommand == "diff":
+        return diff(args.old, args.new, args.format, sys.stdout, sys.stderr)
     return 2  # unreachable: argparse requires a known subcommand
 
 

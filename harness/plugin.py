@@ -16,7 +16,8 @@ Installed with the package (entry point ``pytest11``), it adds:
   after it failed);
 - reports: ``harness.report.ReportCollector`` builds one record per scenario from the test
   reports (merged at the controller under pytest-xdist) and writes ``conformance.json``,
-  ``junit.xml`` and ``summary.md`` to ``--report-dir``, or to ``reports/`` when scenarios ran.
+  ``junit.xml`` and ``summary.md`` to ``--report-dir``, or to ``reports/`` when scenarios ran or
+  ``--baseline`` was given.
 
 The embedded organization is in this process for an in-process client (respx routes its calls)
 and on loopback for a client in another process.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -34,6 +36,7 @@ from harness.adapters.process import DEFAULT_TIMEOUT
 from harness.dataverse import DEFAULT_SCALE, Dataverse, embedded_inprocess, embedded_loopback, remote
 from harness.device import Device
 from harness.report import ReportCollector, note_client, note_mock
+from harness.report.diff import ReportInputError, load_report
 from harness.requirements import catalogue
 from mock_server.auth import DEFAULT_ADMIN_TOKEN
 
@@ -74,7 +77,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--report-dir",
         default=None,
         help="where to write conformance.json, junit.xml and summary.md "
-        "(default: reports/ under the root directory, when scenarios ran)",
+        "(default: reports/ under the root directory, when scenarios ran or --baseline is given)",
+    )
+    group.addoption(
+        "--baseline",
+        default=None,
+        metavar="FILE",
+        help="a conformance.json from an earlier run: print what changed, and fail the run when a "
+        "scenario or requirement that passed there does not pass now",
     )
 
 
@@ -84,7 +94,20 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     for requirement in catalogue().requirements:
         config.addinivalue_line("markers", f"{requirement.id}: {requirement.statement}")
-    config.pluginmanager.register(ReportCollector(config), "offline-conformance-report")
+    config.pluginmanager.register(
+        ReportCollector(config, baseline=_baseline(config)), "offline-conformance-report"
+    )
+
+
+def _baseline(config: pytest.Config) -> dict[str, Any] | None:
+    """The ``--baseline`` report, checked before anything runs; a usage error if it is unusable."""
+    option = config.getoption("baseline")
+    if option is None:
+        return None
+    try:
+        return load_report(config.invocation_params.dir / option)
+    except ReportInputError as exc:
+        raise pytest.UsageError(f"--baseline: {exc}") from None
 
 
 @pytest.hookimpl(tryfirst=True)

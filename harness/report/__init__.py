@@ -3,7 +3,8 @@
 ``ReportCollector`` (registered by ``harness.plugin``) gathers one ``ScenarioRecord`` per
 scenario, serially or across pytest-xdist workers, rolls them up per requirement, and writes
 ``conformance.json`` (schema ``schema/conformance-v1.json``, explained in ``REPORT.md``),
-``junit.xml`` and ``summary.md``.
+``junit.xml`` and ``summary.md``. ``harness.report.diff`` compares two saved reports (the
+regression gate of ``offline-conformance diff`` and ``--baseline``).
 """
 
 from harness.report.collect import ReportCollector, note_client, note_mock

@@ -6,7 +6,8 @@ knows: the scenario's identity and requirement IDs, the step that failed, the ki
 error, and what the client and the mock said about themselves. Reports travel from workers to
 the controller with their user properties, so the process that receives the reports
 (``pytest_runtest_logreport``: this one serially, the controller under xdist) folds them into
-one ``ScenarioRecord`` per scenario and, at the end of the session, writes the one report.
+one ``ScenarioRecord`` per scenario and, at the end of the session, writes the one report and
+compares it with the baseline report, when one was given.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pytest_bdd.exceptions import StepDefinitionNotFoundError
 
 from harness.errors import ClientError
 from harness.report import _compat
+from harness.report.diff import Comparison, compare, render_text
 from harness.report.document import RunFacts, build_document, distribution_version, features_hash
 from harness.report.model import FailingStep, Outcome, ScenarioRecord, Verdict, judge, roll_up
 from harness.report.output import write_reports
@@ -71,6 +73,7 @@ class ReportCollector:
     """The report's pytest plugin object; registered by ``harness.plugin`` for every run."""
 
     config: pytest.Config
+    baseline: dict[str, Any] | None = None  # the --baseline report, already validated
     records: dict[str, ScenarioRecord] = field(default_factory=dict)  # by pytest node id
     feature_paths: dict[str, str] = field(default_factory=dict)  # feature file -> absolute path
     client: dict[str, str] | None = None
@@ -79,6 +82,7 @@ class ReportCollector:
     workers: set[str] = field(default_factory=set)  # the xdist workers that ran scenarios
     verdict: Verdict | None = None
     written: list[Path] = field(default_factory=list)
+    comparison: Comparison | None = None
 
     @property
     def receives_reports(self) -> bool:
@@ -145,12 +149,16 @@ class ReportCollector:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """Write the reports, and fail a conformance run whose verdict is not conformant."""
+        """Write the reports, and fail a conformance run whose verdict is not conformant or that
+        regressed from the baseline."""
         if not self.receives_reports:
             return
         option = self.config.getoption("report_dir")
-        directory = Path(option) if option else (self.config.rootpath / "reports" if self.records else None)
-        if directory is None:
+        if option:
+            directory = Path(option)
+        elif self.records or self.baseline is not None:
+            directory = self.config.rootpath / "reports"
+        else:
             return  # not a conformance run, and no report asked for
         records = sorted(self.records.values(), key=lambda r: (r.feature_file, r.line, r.id))
         results = roll_up(records, catalogue())
@@ -166,11 +174,17 @@ class ReportCollector:
         )
         document = build_document(facts, records, results, self.verdict, catalogue())
         self.written = write_reports(directory, document, catalogue())
-        if (
-            self.records
-            and self.verdict is Verdict.NOT_CONFORMANT
-            and session.exitstatus == pytest.ExitCode.OK
-        ):
+        if self.baseline is not None:
+            self.comparison = compare(
+                self.baseline,
+                document,
+                old_label=str(self.config.getoption("baseline")),
+                new_label=str(self.written[0]),
+            )
+        failing = (self.records and self.verdict is Verdict.NOT_CONFORMANT) or (
+            self.comparison is not None and self.comparison.regressed
+        )
+        if failing and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
@@ -178,6 +192,10 @@ class ReportCollector:
             verdict_text = self.verdict.value.replace("_", " ") if self.verdict else ""
             where = self.written[0].parent
             terminalreporter.write_line(f"offline-conformance: {verdict_text}; reports in {where}")
+        if self.comparison is not None:
+            terminalreporter.write_sep("-", "offline-conformance: compared with the baseline")
+            for line in render_text(self.comparison).splitlines():
+                terminalreporter.write_line(line)
 
 
 def scenario_identity(item: pytest.Item, rootpath: Path) -> dict[str, Any] | None:

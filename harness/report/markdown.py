@@ -11,7 +11,7 @@ from typing import Any
 
 from harness.requirements import Catalogue
 
-__all__ = ["render_summary"]
+__all__ = ["OUTCOMES", "VERDICTS", "render_summary", "table_cell"]
 
 VERDICTS = {
     "conformant": "✅ Conformant",
@@ -44,7 +44,7 @@ def render_summary(document: dict[str, Any], catalogue: Catalogue) -> str:
         "",
         f"**{VERDICTS[verdict].split(' ', 1)[1]}**: {VERDICT_NOTES[verdict]}",
         "",
-        f"- Client: {_cell(named)} (`--client {_cell(client['spec'])}`)",
+        f"- Client: {table_cell(named)} (`--client {table_cell(client['spec'])}`)",
         f"- Requirements: {_tally(document['totals']['requirements'])}",
         f"- Scenarios: {_tally(document['totals']['scenarios'])}",
         f"- Run: {document['run']['started']}, {document['run']['duration']:.1f} s, "
@@ -85,9 +85,9 @@ def _where(scenario: dict[str, Any]) -> str:
         parts.append(detail.splitlines()[0])
     if scenario["error_kind"]:
         parts.append(f"[{scenario['error_kind']}]")
-    return _cell(": ".join(parts))
+    return table_cell(": ".join(parts))
 
 
-def _cell(text: str) -> str:
+def table_cell(text: str) -> str:
     """Text safe inside a Markdown table cell."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")

@@ -392,3 +392,93 @@ def test_a_run_without_scenarios_writes_no_report_and_keeps_its_exit_code(pytest
     result.assert_outcomes(passed=1)
     assert result.ret == pytest.ExitCode.OK
     assert not (pytester.path / "reports").exists()
+
+
+GATE_STEPS = """
+from pathlib import Path
+
+import pytest
+from pytest_bdd import scenarios, then
+
+scenarios(".")
+
+
+@then("the check holds")
+def holds():
+    pass
+
+
+@then("the toggled check holds")
+def toggled():
+    state = Path("toggle").read_text()
+    if state == "skip":
+        pytest.skip("the client declares no search")
+    assert state == "on", "the toggle is off"
+"""
+
+GATE_FEATURE = """\
+Feature: Gate
+
+  @MO-ENT-001
+  Scenario: Steady
+    Then the check holds
+
+  @MO-ENT-002
+  Scenario: Toggled
+    Then the toggled check holds
+"""
+
+
+@pytest.fixture
+def gate(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makepyfile(test_steps=GATE_STEPS)
+    pytester.makefile(".feature", gate=GATE_FEATURE)
+    return pytester
+
+
+def run_gate(gate: pytest.Pytester, toggle: str, *options: str) -> pytest.RunResult:
+    (gate.path / "toggle").write_text(toggle)
+    return gate.runpytest("-p", "no:randomly", *options)
+
+
+def test_a_run_with_a_baseline_prints_the_changes_and_fails_on_a_regression(gate: pytest.Pytester) -> None:
+    baseline = run_gate(gate, "on", "--report-dir", "baseline")
+    assert baseline.ret == pytest.ExitCode.OK  # incomplete: the other requirements did not run
+
+    same = run_gate(gate, "on", "--baseline", "baseline/conformance.json")
+    assert same.ret == pytest.ExitCode.OK
+    same.stdout.fnmatch_lines(["*offline-conformance: compared with the baseline*", "No regression"])
+
+    # Skipped: pytest and the verdict (incomplete) would pass the run; the gate does not.
+    skipped = run_gate(gate, "skip", "-n", "2", "--baseline", "baseline/conformance.json")
+    skipped.assert_outcomes(passed=1, skipped=1)
+    assert load(gate.path / "reports")["verdict"] == "incomplete"
+    assert skipped.ret == pytest.ExitCode.TESTS_FAILED
+    skipped.stdout.fnmatch_lines(
+        [
+            "Regression in 1 scenario and 1 requirement",
+            "  old: baseline/conformance.json (incomplete; *",
+            "  new: *reports/conformance.json (incomplete; *",
+            "Scenarios: 1 newly failing, 1 unchanged",
+            "    gate.feature::Toggled: passed -> skipped",
+            "      the client declares no search",
+            "Requirements: 1 newly failing, * unchanged",
+            "    MO-ENT-002: passed -> skipped",
+            "      failing: gate.feature::Toggled",
+        ]
+    )
+
+    failed = run_gate(gate, "off", "--report-dir", "failed")
+    assert failed.ret == pytest.ExitCode.TESTS_FAILED
+    mended = run_gate(gate, "on", "--baseline", "failed/conformance.json")
+    assert mended.ret == pytest.ExitCode.OK
+    mended.stdout.fnmatch_lines(["No regression", "*gate.feature::Toggled: failed -> passed"])
+
+
+def test_a_bad_baseline_is_a_usage_error_before_anything_runs(gate: pytest.Pytester) -> None:
+    (gate.path / "empty.json").write_text("")
+    for name, message in (("missing.json", "no such file"), ("empty.json", "not JSON (Expecting value*")):
+        result = run_gate(gate, "on", "--baseline", name)
+        assert result.ret == pytest.ExitCode.USAGE_ERROR
+        result.stderr.fnmatch_lines([f"ERROR: --baseline: {gate.path / name}: {message}"])
+        assert not (gate.path / "reports").exists()
