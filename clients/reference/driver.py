@@ -416,7 +416,7 @@ class ReferenceClient:
 
     def search(self, message: Message) -> Message:
         engine = self._engine()
-        dates = self._store().state("date_columns") or {}
+        dates = {name: info.dates for name, info in engine.metadata().items()}
         found = local_views.search(self._views(), message, dates, engine.catalog.entities, self._context())
         return {"records": found}
 

@@ -189,8 +189,6 @@ class SyncEngine:
             # A lookup target already known keeps its definition (with its own navigations).
             kept = {n: i.as_json() for n, i in definitions.items() if n in missing or n not in known}
             self.store.save_metadata(kept)
-            dates = self.store.state("date_columns") or {}
-            self.store.set_state("date_columns", {**dates, **views.date_columns(self.api, missing)})
         self.store.set_state("views", views.encode(views.download_views(self.api, catalog.entities)))
         self.store.set_state("rules", rules.encode(rules.download_rules(self.api, catalog.entities)))
         self.store.set_state("relationships", subgrids.download_relationships(self.api, catalog.entities))

@@ -39,7 +39,6 @@ WITHOUT_VIEWS = frozenset(
         "socialactivity",
     }
 )
-DATE_TYPES = frozenset({"DateTime"})
 
 
 @dataclass(frozen=True)
@@ -83,20 +82,6 @@ def download_views(api: WebApi, entities: tuple[str, ...]) -> list[View]:
     return sorted(
         (v for v in views if v.linked_entities() <= set(entities)), key=lambda v: (v.entity, v.name)
     )
-
-
-def date_columns(api: WebApi, entities: tuple[str, ...]) -> dict[str, list[str]]:
-    """The date columns of each table (not searchable offline)."""
-    return {
-        entity: sorted(
-            str(a["LogicalName"])
-            for a in api.all_rows(
-                f"EntityDefinitions(LogicalName='{entity}')/Attributes?$select=LogicalName,AttributeType"
-            )
-            if a.get("AttributeType") in DATE_TYPES
-        )
-        for entity in entities
-    }
 
 
 def encode(views: list[View]) -> str:
@@ -264,7 +249,7 @@ def quick_view(view: View, record: Record, primary: str) -> Record:
 def search(
     views: list[View],
     message: dict[str, Any],
-    dates: dict[str, list[str]],
+    dates: dict[str, frozenset[str]],
     offline: tuple[str, ...],
     context: Context,
 ) -> list[Record]:

@@ -55,6 +55,7 @@ class EntityInfo:
     # Columns under field-level security (AttributeMetadata.IsSecured): never stored offline.
     secured: frozenset[str] = frozenset()
     has_notes: bool = False  # HasNotes: records of the table can have notes on their timeline
+    dates: frozenset[str] = frozenset()  # date columns (not searchable offline)
 
     def navigation(self, column: str, target: str) -> str | None:
         return self.navigations.get(f"{column}:{target}")
@@ -73,6 +74,7 @@ class EntityInfo:
             "ownership": self.ownership,
             "secured": sorted(self.secured),
             "has_notes": self.has_notes,
+            "dates": sorted(self.dates),
         }
 
     @classmethod
@@ -86,6 +88,7 @@ class EntityInfo:
             str(data.get("ownership", "")),
             frozenset(data.get("secured", ())),
             bool(data.get("has_notes", False)),
+            frozenset(data.get("dates", ())),
         )
 
 
@@ -167,11 +170,12 @@ class WebApi:
         return dict(found[0]) if found else None
 
     def entity_definitions(self, names: tuple[str, ...]) -> dict[str, EntityInfo]:
-        """The definitions of ``names`` with the navigation properties of their lookups and their
-        secured columns, and the entity sets of the lookups' targets (to bind them); nothing
-        about other entities."""
+        """The definitions of ``names`` with the navigation properties of their lookups, their
+        secured and date columns (one attribute listing per table), and the entity sets of the
+        lookups' targets (to bind them); nothing about other entities."""
         navigations: dict[str, dict[str, str]] = {}
         secured: dict[str, frozenset[str]] = {}
+        dates: dict[str, frozenset[str]] = {}
         for name in names:
             try:
                 relationships = self.get_json(
@@ -189,10 +193,12 @@ class WebApi:
                 for r in relationships["value"]
             }
             columns = self.get_json(
-                f"EntityDefinitions(LogicalName='{name}')/Attributes"
-                "?$select=LogicalName&$filter=IsSecured eq true"
+                f"EntityDefinitions(LogicalName='{name}')/Attributes?$select=LogicalName,AttributeType,IsSecured"
+            )["value"]
+            secured[name] = frozenset(str(a["LogicalName"]) for a in columns if a.get("IsSecured"))
+            dates[name] = frozenset(
+                str(a["LogicalName"]) for a in columns if a.get("AttributeType") == "DateTime"
             )
-            secured[name] = frozenset(str(a["LogicalName"]) for a in columns["value"])
         wanted = sorted(set(navigations) | {k.split(":", 1)[1] for n in navigations.values() for k in n})
         if not wanted:
             return {}
@@ -211,6 +217,7 @@ class WebApi:
                 str(d.get("OwnershipType") or ""),
                 secured.get(d["LogicalName"], frozenset()),
                 bool(d.get("HasNotes")),
+                dates.get(d["LogicalName"], frozenset()),
             )
             for d in listing["value"]
         }

@@ -32,6 +32,7 @@ def device_is_offline(device: Device) -> None:
 
 
 @when("the device syncs")
+@when("the user asks the device to sync")
 def device_syncs(device: Device) -> None:
     device.memory["sync"] = device.run(Sync())
 
@@ -39,7 +40,7 @@ def device_syncs(device: Device) -> None:
 @when("the device goes online and syncs")
 def device_goes_online_and_syncs(device: Device) -> None:
     device.run(GoOnline())
-    device.memory["sync"] = device.run(Sync())
+    device_syncs(device)
 
 
 def last_sync(device: Device) -> SyncResult:

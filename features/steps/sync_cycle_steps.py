@@ -16,7 +16,6 @@ from harness.protocol.messages import (
     GoOnline,
     Retrieve,
     StartSync,
-    Sync,
     SyncResult,
     SyncStatus,
     WaitForSync,
@@ -34,11 +33,6 @@ def minutes_pass(device: Device, organization: Dataverse, minutes: int) -> None:
     """The mock's clock and the device's move together."""
     organization.call("POST", f"{organization.origin}/_mock/clock", json={"advance": {"minutes": minutes}})
     device.memory["elapsed"] = device.run(Elapse(minutes=minutes))
-
-
-@when("the user asks the device to sync")
-def user_asks_to_sync(device: Device) -> None:
-    device.memory["sync"] = device.run(Sync())
 
 
 @when("the device goes online")
