@@ -29,7 +29,7 @@ from harness.report.output import write_reports
 from harness.requirements import catalogue
 
 if TYPE_CHECKING:
-    from collections.abc import Generator
+    from collections.abc import Generator, Mapping
 
     from pytest_bdd.parser import Feature, Scenario, Step
 
@@ -41,18 +41,22 @@ __all__ = ["PROPERTY", "ReportCollector", "note_client", "note_mock"]
 PROPERTY = "offline-conformance"
 MESSAGE_LIMIT = 4000  # characters of a failure message kept in the report
 
-CLIENT_FACTS = pytest.StashKey[dict[str, str]]()
+CLIENT_FACTS = pytest.StashKey[dict[str, Any]]()
 MOCK_FACTS = pytest.StashKey[dict[str, Any]]()
 FAILED_STEP = pytest.StashKey[tuple[FailingStep, bool]]()  # the step, and whether it is undefined
 IDENTITY = pytest.StashKey[dict[str, Any] | None]()
 
 
-def note_client(config: pytest.Config, implementation: Implementation) -> None:
-    """Remember who the client under test said it is in the handshake."""
+def note_client(
+    config: pytest.Config, implementation: Implementation, image: Mapping[str, str] | None = None
+) -> None:
+    """Remember who the client under test said it is in the handshake, and the container image
+    it ran from (``reference``, ``id``, ``digest``) when it ran in one."""
     config.stash[CLIENT_FACTS] = {
         "name": implementation.name,
         "version": implementation.version,
         "language": implementation.language,
+        "image": dict(image) if image is not None else None,
     }
 
 
@@ -76,7 +80,7 @@ class ReportCollector:
     baseline: dict[str, Any] | None = None  # the --baseline report, already validated
     records: dict[str, ScenarioRecord] = field(default_factory=dict)  # by pytest node id
     feature_paths: dict[str, str] = field(default_factory=dict)  # feature file -> absolute path
-    client: dict[str, str] | None = None
+    client: dict[str, Any] | None = None
     mock: dict[str, Any] | None = None
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     workers: set[str] = field(default_factory=set)  # the xdist workers that ran scenarios

@@ -61,7 +61,7 @@ class RunFacts:
     finished: dt.datetime
     features_sha256: str
     client_spec: str
-    client: dict[str, str] | None  # name, version, language from the handshake; None if none ran
+    client: dict[str, Any] | None  # name, version, language (handshake), image; None if none ran
     mock: dict[str, Any] | None  # url, seed, scale, version of the mock the scenarios used
     workers: int  # pytest-xdist workers; 0 for a run in one process
 
@@ -111,7 +111,7 @@ def build_document(
         },
         "client": {
             "spec": facts.client_spec,
-            **(facts.client or dict.fromkeys(("name", "version", "language"))),
+            **(facts.client or dict.fromkeys(("name", "version", "language", "image"))),
         },
         "totals": {
             "scenarios": counts(record.outcome for record in records),

@@ -240,7 +240,7 @@ def test_the_written_report_validates_against_the_packaged_schema(suite: pytest.
     assert sorted(path.name for path in (suite.path / "out").iterdir()) == sorted(REPORT_FILES)
     assert not (suite.path / "reports").exists()
     assert document["report_version"] == 1
-    assert document["client"] == {"spec": "reference", "name": None, "version": None, "language": None}
+    assert document["client"] == dict(spec="reference", name=None, version=None, language=None, image=None)
     assert document["run"]["mock"] is None  # these steps never reached a mock
     assert len(document["run"]["features_sha256"]) == 64
     document["scenarios"][0]["outcome"] = "flaky"
@@ -357,6 +357,7 @@ def test_a_client_error_in_a_real_client_is_an_error_with_its_kind(pytester: pyt
         "name": "reference",
         "version": "0.1.0",
         "language": "python",
+        "image": None,
     }
     assert document["run"]["mock"]["seed"] == 1
     assert document["run"]["mock"]["embedded"] is True
