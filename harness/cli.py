@@ -17,6 +17,12 @@ failed, 2 when the client could not be started or the handshake failed.
 between two saved ``conformance.json`` reports, per scenario and per requirement (see
 ``harness.report.diff``). It exits 0 when nothing regressed, 1 on a regression, 2 when either
 file is missing, not JSON or not a conformance report.
+
+``offline-conformance report RESULT.json [--mutants MUTANTS.json] [--output DIR]`` renders
+``conformance.html`` and ``summary.md`` again from a saved result, so results of several clients
+can be kept and looked at later; ``offline-conformance report --compare A.json B.json ...``
+renders ``comparison.html`` and ``comparison.md``: one matrix, a column per run. Exit 0, or 2
+when a file is unusable.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from harness.adapters import DEFAULT_TIMEOUT, start_client
@@ -70,7 +77,17 @@ from harness.protocol.messages import (
     WaitForSync,
 )
 from harness.protocol.registry import BASE_URI, command_names, load_schemas
-from harness.report.diff import ReportInputError, compare, load_report, render_markdown, render_text
+from harness.report.diff import (
+    ReportInputError,
+    compare,
+    load_report,
+    read_json,
+    render_markdown,
+    render_text,
+)
+from harness.report.html import render_comparison, render_html
+from harness.report.markdown import render_comparison_summary, render_summary
+from harness.requirements import catalogue
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -260,6 +277,42 @@ def diff(old: str, new: str, form: str, out: TextIO, err: TextIO) -> int:
     return 1 if comparison.regressed else 0
 
 
+def report(
+    results: Sequence[str], compare_runs: bool, mutants: str | None, output: str | None, err: TextIO
+) -> int:
+    """Render saved results again: one run's pages, or one comparison of several runs."""
+    try:
+        documents = [(path, load_report(path)) for path in results]
+        mutant_document = read_json(mutants) if mutants else None
+    except ReportInputError as exc:
+        err.write(f"offline-conformance report: {exc}\n")
+        return 2
+    if compare_runs:
+        if len(documents) < 2:
+            err.write("offline-conformance report: --compare needs two results or more\n")
+            return 2
+        directory = Path(output or "reports")
+        pages = {
+            "comparison.html": render_comparison(documents, catalogue()),
+            "comparison.md": render_comparison_summary(documents, catalogue()),
+        }
+    else:
+        if len(documents) != 1:
+            err.write("offline-conformance report: one result, or --compare with several\n")
+            return 2
+        [(path, document)] = documents
+        directory = Path(output) if output else Path(path).parent
+        pages = {
+            "conformance.html": render_html(document, catalogue(), mutant_document),
+            "summary.md": render_summary(document, catalogue()),
+        }
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in pages.items():
+        (directory / name).write_text(content, encoding="utf-8")
+        err.write(f"wrote {directory / name}\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="offline-conformance", description=__doc__.splitlines()[0])
     subcommands = parser.add_subparsers(dest="subcommand", required=True)
@@ -278,6 +331,17 @@ def build_parser() -> argparse.ArgumentParser:
     diff_parser.add_argument(
         "--format", choices=("text", "markdown"), default="text", help="how to print it (default: text)"
     )
+    report_parser = subcommands.add_parser(
+        "report", help="render HTML and Markdown again from saved conformance.json results"
+    )
+    report_parser.add_argument("results", nargs="+", metavar="RESULT.json", help="saved conformance.json")
+    report_parser.add_argument(
+        "--compare", action="store_true", help="render one matrix with a column per result"
+    )
+    report_parser.add_argument("--mutants", metavar="MUTANTS.json", help="add the mutant matrix of this run")
+    report_parser.add_argument(
+        "--output", metavar="DIR", help="where to write (default: beside RESULT.json; reports/ for --compare)"
+    )
     return parser
 
 
@@ -288,6 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return smoke(args.client, args.timeout, sys.stdout)
     if args.subcommand == "diff":
         return diff(args.old, args.new, args.format, sys.stdout, sys.stderr)
+    if args.subcommand == "report":
+        return report(args.results, args.compare, args.mutants, args.output, sys.stderr)
     return 2  # unreachable: argparse requires a known subcommand
 
 

@@ -3,7 +3,9 @@
 Steps send typed protocol commands through ``run`` (a typed error reply raises
 ``ClientCommandError``) or ``attempt`` (the error is returned, for scenarios that expect a
 refusal). A client that crashes, hangs or breaks the protocol raises ``ClientError``; the device
-remembers it so the plugin starts a fresh client for the next scenario.
+remembers it so the plugin starts a fresh client for the next scenario. A client that answers
+``unsupported_command`` to a test hook (a command marked ``x-test-hook`` in the protocol schema)
+makes the scenario ``NotApplicable``: it cannot be judged on that client, which is not a failure.
 """
 
 from __future__ import annotations
@@ -11,12 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import pytest
+
 from harness.adapters.connect import ClientSession
 from harness.dataverse import Dataverse
-from harness.errors import ClientCommandError, ClientError
+from harness.errors import ClientCommandError, ClientError, ErrorCode
 from harness.protocol.messages import Command, Configure
+from harness.protocol.registry import test_hooks
 
-__all__ = ["Device"]
+__all__ = ["Device", "NotApplicable"]
+
+
+class NotApplicable(pytest.skip.Exception):  # type: ignore[name-defined,misc]
+    """The scenario needs a test hook this client does not offer; reports say ``not_applicable``."""
 
 ResultT = TypeVar("ResultT")
 
@@ -49,6 +58,12 @@ class Device:
             return self.session.send(command)
         except ClientError:
             self.failed = True
+            raise
+        except ClientCommandError as refusal:
+            if refusal.code is ErrorCode.UNSUPPORTED_COMMAND and command.cmd in test_hooks():
+                raise NotApplicable(
+                    f"the client does not offer the test hook {command.cmd!r} this scenario needs"
+                ) from None
             raise
 
     def attempt(self, command: Command[ResultT]) -> ResultT | ClientCommandError:

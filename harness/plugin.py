@@ -5,7 +5,7 @@ Installed with the package (entry point ``pytest11``), it adds:
 - options: ``--client`` (``reference`` by default, or ``inprocess:<module>:<attribute>``,
   ``process:<command line>``), ``--dataverse-url`` (a mock already running, instead of the
   embedded one), ``--dataverse-admin-token``, ``--dataverse-ca``, ``--client-timeout``,
-  ``--report-dir``;
+  ``--report-dir``, ``--baseline``, ``--expectations`` (declared exceptions);
 - requirement tags: ``@MO-ENT-001`` on a scenario becomes the marker ``MO-ENT-001`` (so
   ``-m MO-ENT-001`` selects it) and ``requirement("MO-ENT-001")``, which reports read. Every ID
   of the catalogue is registered; a tag shaped like an ID that the catalogue does not know stops
@@ -25,6 +25,7 @@ and on loopback for a client in another process.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -37,6 +38,7 @@ from harness.dataverse import DEFAULT_SCALE, Dataverse, embedded_inprocess, embe
 from harness.device import Device
 from harness.report import ReportCollector, note_client, note_mock
 from harness.report.diff import ReportInputError, load_report
+from harness.report.expectations import Expectations, ExpectationsError
 from harness.requirements import catalogue
 from mock_server.auth import DEFAULT_ADMIN_TOKEN
 
@@ -88,15 +90,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+    group.addoption(
+        "--expectations",
+        default=None,
+        metavar="FILE",
+        help="a YAML file of declared exceptions (requirement or scenario ids the client knowingly "
+        "fails, each with a reason, an issue link and an expiry date); see harness/report/REPORT.md",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "requirement(id): the scenario checks this requirement of the catalogue"
     )
     for requirement in catalogue().requirements:
         config.addinivalue_line("markers", f"{requirement.id}: {requirement.statement}")
-    config.pluginmanager.register(
-        ReportCollector(config, baseline=_baseline(config)), "offline-conformance-report"
-    )
+    collector = ReportCollector(config, baseline=_baseline(config), expectations=_expectations(config))
+    config.pluginmanager.register(collector, "offline-conformance-report")
 
 
 def _baseline(config: pytest.Config) -> dict[str, Any] | None:
@@ -108,6 +118,17 @@ def _baseline(config: pytest.Config) -> dict[str, Any] | None:
         return load_report(config.invocation_params.dir / option)
     except ReportInputError as exc:
         raise pytest.UsageError(f"--baseline: {exc}") from None
+
+
+def _expectations(config: pytest.Config) -> Expectations | None:
+    """The ``--expectations`` file, checked before anything runs; a usage error if it is unusable."""
+    option = config.getoption("expectations")
+    if option is None:
+        return None
+    try:
+        return Expectations.load(config.invocation_params.dir / option, dt.datetime.now(dt.UTC).date())
+    except ExpectationsError as exc:
+        raise pytest.UsageError(f"--expectations: {exc}") from None
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -36,6 +36,7 @@ __all__ = [
     "request_validator",
     "response_validator",
     "schema_id",
+    "test_hooks",
     "validate",
     "validator",
 ]
@@ -82,6 +83,15 @@ def command_names() -> tuple[str, ...]:
     refs = [entry["$ref"] for entry in root["$defs"]["command"]["oneOf"]]
     schemas = load_schemas()
     return tuple(schemas[BASE_URI + ref]["properties"]["cmd"]["const"] for ref in refs)
+
+
+@cache
+def test_hooks() -> frozenset[str]:
+    """The commands marked ``"x-test-hook": true``: they let the harness steer the device (its
+    clock, say) rather than act as its user. A client may answer them ``unsupported_command``;
+    the scenarios that need one are then not applicable to it."""
+    schemas = load_schemas()
+    return frozenset(cmd for cmd in command_names() if schemas[schema_id(cmd)].get("x-test-hook") is True)
 
 
 @cache

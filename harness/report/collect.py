@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from pytest_bdd.exceptions import StepDefinitionNotFoundError
 
+from harness.device import NotApplicable
 from harness.errors import ClientError
 from harness.report import _compat
 from harness.report.diff import Comparison, compare, render_text
 from harness.report.document import RunFacts, build_document, distribution_version, features_hash
+from harness.report.expectations import Expectations
 from harness.report.model import FailingStep, Outcome, ScenarioRecord, Verdict, judge, roll_up
 from harness.report.output import write_reports
 from harness.requirements import catalogue
@@ -78,6 +80,7 @@ class ReportCollector:
 
     config: pytest.Config
     baseline: dict[str, Any] | None = None  # the --baseline report, already validated
+    expectations: Expectations | None = None  # the --expectations file, already validated
     records: dict[str, ScenarioRecord] = field(default_factory=dict)  # by pytest node id
     feature_paths: dict[str, str] = field(default_factory=dict)  # feature file -> absolute path
     client: dict[str, Any] | None = None
@@ -92,6 +95,20 @@ class ReportCollector:
     def receives_reports(self) -> bool:
         """False on an xdist worker: its reports go to the controller, which builds the records."""
         return not hasattr(self.config, "workerinput")
+
+    # --- where the scenarios are collected (in every process) ---------------------------------
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Mark each scenario a declared exception in force names as a strict expected failure."""
+        if self.expectations is None:
+            return
+        for item in items:
+            identity = self._identity(item)
+            if identity is None:
+                continue
+            entry = self.expectations.declared(identity["id"], identity["requirements"])
+            if entry is not None:
+                item.add_marker(pytest.mark.xfail(reason=entry.xfail_reason, strict=True))
 
     # --- where the scenario runs -------------------------------------------------------------
 
@@ -115,6 +132,8 @@ class ReportCollector:
             payload = dict(identity)
             if call.excinfo is not None:
                 payload.update(_failure(item, call))
+                if isinstance(call.excinfo.value, NotApplicable):
+                    payload["not_applicable"] = call.excinfo.value.msg
             if CLIENT_FACTS in self.config.stash:
                 payload["client"] = self.config.stash[CLIENT_FACTS]
             if MOCK_FACTS in self.config.stash:
@@ -166,7 +185,12 @@ class ReportCollector:
             return  # not a conformance run, and no report asked for
         records = sorted(self.records.values(), key=lambda r: (r.feature_file, r.line, r.id))
         results = roll_up(records, catalogue())
-        self.verdict = judge(results)
+        declared: dict[str, Any] | None = None
+        reviewed = self.expectations.review(records) if self.expectations is not None else []
+        if self.expectations is not None:
+            declared = {"file": str(self.expectations.path), "entries": reviewed}
+        held = all(entry["status"] == "held" for entry in reviewed)
+        self.verdict = judge(results, declarations_hold=held)
         facts = RunFacts(
             started=self.started,
             finished=dt.datetime.now(dt.UTC),
@@ -176,7 +200,7 @@ class ReportCollector:
             mock=self.mock,
             workers=len(self.workers),
         )
-        document = build_document(facts, records, results, self.verdict, catalogue())
+        document = build_document(facts, records, results, self.verdict, catalogue(), declared)
         self.written = write_reports(directory, document, catalogue())
         if self.baseline is not None:
             self.comparison = compare(
@@ -274,7 +298,10 @@ def fold(record: ScenarioRecord, report: pytest.TestReport, payload: dict[str, A
             record.outcome, record.reason = Outcome.EXPECTED_FAILURE, wasxfail or None
             _set_failure(record, payload)
         else:
-            record.outcome, record.reason = Outcome.SKIPPED, _skip_reason(report)
+            if "not_applicable" in payload:
+                record.outcome, record.reason = Outcome.NOT_APPLICABLE, payload["not_applicable"]
+            else:
+                record.outcome, record.reason = Outcome.SKIPPED, _skip_reason(report)
     elif report.failed:
         if isinstance(report.longrepr, str) and report.longrepr.startswith("[XPASS(strict)]"):
             reason = report.longrepr.removeprefix("[XPASS(strict)]").strip()

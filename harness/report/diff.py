@@ -125,6 +125,21 @@ class Comparison:
 
 def load_report(path: str | Path) -> dict[str, Any]:
     """A saved ``conformance.json``, checked against the schema; ``ReportInputError`` otherwise."""
+    document = read_json(path)
+    try:
+        validate_document(document)
+    except ReportSchemaError as exc:
+        first = " ".join(exc.problems[0].split())
+        if len(first) > PROBLEM_LIMIT:
+            first = first[: PROBLEM_LIMIT - 3] + "..."
+        problems = _count(len(exc.problems), "schema problem")
+        raise ReportInputError(f"{path}: not a conformance report ({problems}; first: {first})") from None
+    result: dict[str, Any] = document
+    return result
+
+
+def read_json(path: str | Path) -> Any:
+    """The JSON in the file at ``path``; ``ReportInputError`` saying why it cannot be had."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -139,16 +154,7 @@ def load_report(path: str | Path) -> dict[str, Any]:
         raise ReportInputError(
             f"{path}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         ) from None
-    try:
-        validate_document(document)
-    except ReportSchemaError as exc:
-        first = " ".join(exc.problems[0].split())
-        if len(first) > PROBLEM_LIMIT:
-            first = first[: PROBLEM_LIMIT - 3] + "..."
-        problems = _count(len(exc.problems), "schema problem")
-        raise ReportInputError(f"{path}: not a conformance report ({problems}; first: {first})") from None
-    result: dict[str, Any] = document
-    return result
+    return document
 
 
 def compare(

@@ -88,8 +88,10 @@ def build_document(
     results: list[RequirementResult],
     verdict: Verdict,
     catalogue: Catalogue,
+    expectations: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The ``conformance.json`` document of one run."""
+    """The ``conformance.json`` document of one run; ``expectations`` is the reviewed
+    ``--expectations`` file, if one was given."""
     return {
         "report_version": REPORT_VERSION,
         "verdict": verdict.value,
@@ -119,6 +121,7 @@ def build_document(
         },
         "scenarios": [_scenario(record) for record in records],
         "requirements": [_requirement(result) for result in results],
+        "expectations": expectations,
     }
 
 

@@ -26,7 +26,7 @@ def render_junit(document: dict[str, Any]) -> str:
         "tests": str(len(scenarios)),
         "failures": str(totals["failed"] + totals["unexpected_pass"]),
         "errors": str(totals["error"]),
-        "skipped": str(totals["skipped"] + totals["expected_failure"]),
+        "skipped": str(totals["skipped"] + totals["expected_failure"] + totals["not_applicable"]),
         "time": f"{document['run']['duration']:.3f}",
         "timestamp": document["run"]["started"],
     }
@@ -65,6 +65,8 @@ def _testcase(scenario: dict[str, Any]) -> ET.Element:
         ET.SubElement(case, "error", message=_headline(scenario), type=scenario["error_kind"]).text = detail
     elif outcome == "skipped":
         ET.SubElement(case, "skipped", message=scenario["reason"] or "skipped")
+    elif outcome == "not_applicable":
+        ET.SubElement(case, "skipped", message="not applicable: " + (scenario["reason"] or ""))
     elif outcome == "expected_failure":
         ET.SubElement(
             case, "skipped", message="expected failure: " + (scenario["reason"] or _headline(scenario))

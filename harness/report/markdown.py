@@ -11,17 +11,25 @@ from typing import Any
 
 from harness.requirements import Catalogue
 
-__all__ = ["OUTCOMES", "VERDICTS", "render_summary", "table_cell"]
+__all__ = ["OUTCOMES", "VERDICTS", "render_comparison_summary", "render_summary", "table_cell"]
 
 VERDICTS = {
     "conformant": "✅ Conformant",
+    "conformant_with_exceptions": "☑️ Conformant with declared exceptions",
     "not_conformant": "❌ Not conformant",
     "incomplete": "⚠️ Incomplete",
 }
 VERDICT_NOTES = {
     "conformant": "every requirement of the catalogue passed.",
-    "not_conformant": "at least one requirement failed, errored, or was marked as failing.",
-    "incomplete": "nothing failed, but some requirements were skipped or not run.",
+    "conformant_with_exceptions": "every requirement passed or failed exactly as the expectations declared.",
+    "not_conformant": "at least one requirement failed or errored, or a declared exception did not hold.",
+    "incomplete": "nothing failed, but some requirements were skipped, not applicable or not run.",
+}
+EXCEPTION_STATUS = {
+    "held": "🟡 failed as declared",
+    "unexpected_pass": "❗ passed: remove the entry",
+    "unmatched": "❗ matches no scenario of the run",
+    "expired": "❗ expired",
 }
 OUTCOMES = {
     "passed": "✅ passed",
@@ -30,6 +38,7 @@ OUTCOMES = {
     "skipped": "⏭️ skipped",
     "expected_failure": "🟡 expected failure",
     "unexpected_pass": "❗ unexpected pass",
+    "not_applicable": "⚫ not applicable",
     "not_run": "⚪ not run",
 }
 
@@ -38,7 +47,7 @@ def render_summary(document: dict[str, Any], catalogue: Catalogue) -> str:
     """The Markdown summary of a ``conformance.json`` document."""
     verdict = document["verdict"]
     client = document["client"]
-    named = f"{client['name']} {client['version']} ({client['language']})" if client["name"] else "unknown"
+    named = _client(document) if client["name"] else "unknown"
     lines = [
         f"# {VERDICTS[verdict]}",
         "",
@@ -62,7 +71,43 @@ def render_summary(document: dict[str, Any], catalogue: Catalogue) -> str:
         for requirement in by_section[section.key]:
             where = "<br>".join(_where(scenarios[sid]) for sid in requirement["failing"])
             lines.append(f"| {requirement['id']} | {OUTCOMES[requirement['outcome']]} | {where} |")
+    if document["expectations"] is not None:
+        source = table_cell(document["expectations"]["file"])
+        lines += ["", "## Declared exceptions", "", f"From `{source}`.", ""]
+        lines += ["| Id | Status | Reason | Issue | Expires |", "|---|---|---|---|---|"]
+        for entry in document["expectations"]["entries"]:
+            status = EXCEPTION_STATUS[entry["status"]]
+            cells = (entry["id"], status, entry["reason"], entry["issue"], entry["expires"])
+            lines.append("| " + " | ".join(table_cell(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def render_comparison_summary(documents: list[tuple[str, dict[str, Any]]], catalogue: Catalogue) -> str:
+    """One Markdown table with a column per run: the verdicts, then every requirement's outcome."""
+    names = [_client(document) for _, document in documents]
+    outcomes = [{r["id"]: r["outcome"] for r in document["requirements"]} for _, document in documents]
+    lines = [
+        f"# Offline conformance: {len(documents)} runs compared",
+        "",
+        "| Requirement | "
+        + " | ".join(
+            table_cell(f"{name} ({label})") for name, (label, _) in zip(names, documents, strict=True)
+        )
+        + " |",
+        "|---|" + "---|" * len(documents),
+        "| **Verdict** | " + " | ".join(VERDICTS[document["verdict"]] for _, document in documents) + " |",
+    ]
+    for requirement in catalogue.requirements:
+        cells = [OUTCOMES[by_id.get(requirement.id, "not_run")] for by_id in outcomes]
+        lines.append(f"| {requirement.id} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _client(document: dict[str, Any]) -> str:
+    client = document["client"]
+    return (
+        f"{client['name']} {client['version']} ({client['language']})" if client["name"] else client["spec"]
+    )
 
 
 def _tally(counts: dict[str, int]) -> str:
@@ -79,7 +124,9 @@ def _where(scenario: dict[str, Any]) -> str:
     if step is not None:
         parts.append(f"`{step['keyword']} {step['text']}` ({scenario['feature_file']}:{step['line']})")
     detail = (
-        scenario["reason"] if scenario["outcome"] in ("skipped", "unexpected_pass") else scenario["message"]
+        scenario["reason"]
+        if scenario["outcome"] in ("skipped", "unexpected_pass", "not_applicable")
+        else scenario["message"]
     )
     if detail:
         parts.append(detail.splitlines()[0])

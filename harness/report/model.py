@@ -35,8 +35,9 @@ class Outcome(StrEnum):
     FAILED = "failed"  # the client behaved against the requirement
     ERROR = "error"  # the scenario could not be judged: the client failed, or a step is missing
     SKIPPED = "skipped"
-    EXPECTED_FAILURE = "expected_failure"  # marked xfail, and it failed
-    UNEXPECTED_PASS = "unexpected_pass"  # marked xfail, and it passed
+    EXPECTED_FAILURE = "expected_failure"  # declared failing (an expectations entry), and it failed
+    UNEXPECTED_PASS = "unexpected_pass"  # declared failing, and it passed
+    NOT_APPLICABLE = "not_applicable"  # needs a test hook the client says it does not offer
     NOT_RUN = "not_run"  # requirements only: no scenario of the run checks it
 
 
@@ -47,17 +48,24 @@ SEVERITY = (
     Outcome.UNEXPECTED_PASS,
     Outcome.EXPECTED_FAILURE,
     Outcome.SKIPPED,
+    Outcome.NOT_APPLICABLE,
     Outcome.PASSED,
 )
-NOT_CONFORMANT = frozenset({Outcome.FAILED, Outcome.ERROR, Outcome.UNEXPECTED_PASS, Outcome.EXPECTED_FAILURE})
+NOT_CONFORMANT = frozenset({Outcome.FAILED, Outcome.ERROR, Outcome.UNEXPECTED_PASS})
 
 
 class Verdict(StrEnum):
-    """The run's verdict over the whole catalogue."""
+    """The run's verdict over the whole catalogue.
+
+    Only the first two certify a client: a certificate covers the whole catalogue. ``incomplete``
+    is what a partial run (``-m``, one feature file) or a client without an optional test hook
+    comes to; it keeps pytest's exit code, so partial runs stay usable while developing.
+    """
 
     CONFORMANT = "conformant"  # every requirement passed
-    NOT_CONFORMANT = "not_conformant"  # a requirement failed, errored, or was marked as failing
-    INCOMPLETE = "incomplete"  # nothing failed, but a requirement was skipped or not run
+    CONFORMANT_WITH_EXCEPTIONS = "conformant_with_exceptions"  # the rest failed as declared
+    NOT_CONFORMANT = "not_conformant"  # a requirement failed or errored, a declaration did not hold
+    INCOMPLETE = "incomplete"  # nothing failed, but a requirement was skipped, not applicable or not run
 
 
 @dataclass(frozen=True)
@@ -136,13 +144,16 @@ def roll_up(records: Iterable[ScenarioRecord], catalogue: Catalogue) -> list[Req
     ]
 
 
-def judge(results: Iterable[RequirementResult]) -> Verdict:
-    """Not conformant if any requirement is; else incomplete if any was not checked to a pass."""
+def judge(results: Iterable[RequirementResult], *, declarations_hold: bool = True) -> Verdict:
+    """Not conformant if any requirement is or a declared exception did not hold; else
+    incomplete if any was not checked; else conformant, with exceptions if some failed as declared."""
     outcomes = {result.outcome for result in results}
-    if outcomes & NOT_CONFORMANT:
+    if outcomes & NOT_CONFORMANT or not declarations_hold:
         return Verdict.NOT_CONFORMANT
-    if outcomes - {Outcome.PASSED}:
+    if outcomes - {Outcome.PASSED, Outcome.EXPECTED_FAILURE}:
         return Verdict.INCOMPLETE
+    if Outcome.EXPECTED_FAILURE in outcomes:
+        return Verdict.CONFORMANT_WITH_EXCEPTIONS
     return Verdict.CONFORMANT
 
 

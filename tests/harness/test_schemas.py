@@ -455,3 +455,7 @@ def test_refs_resolve_locally_never_over_the_network() -> None:
     for uri in registry.load_schemas():
         registry.validator(uri).is_valid({})
     registry.any_request_validator().is_valid({"cmd": "create", "id": 1, "entity": "account", "values": {}})
+
+
+def test_the_test_hooks_are_the_commands_marked_in_the_schema() -> None:
+    assert registry.test_hooks() == {"elapse"}

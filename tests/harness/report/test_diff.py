@@ -37,7 +37,7 @@ def report(
             "workers": 0,
             "platform": {"system": "Linux", "python": "3.11.0", "pytest": "9.0.0", "pytest_bdd": "9.0.0"},
         },
-        "client": {"spec": "reference", "name": "reference", "version": "0.1.0", "language": "python"},
+        "client": dict(spec="reference", name="reference", version="0.1.0", language="python", image=None),
         "totals": {
             "scenarios": dict(counts(Outcome(o) for o in scenarios.values())),
             "requirements": dict(counts(Outcome(o) for o in requirements.values())),
@@ -56,6 +56,7 @@ def report(
             }
             for rid, outcome in requirements.items()
         ],
+        "expectations": None,
     }
     validate_document(document)
     return document
@@ -259,7 +260,7 @@ def test_diff_exits_0_without_and_1_with_a_regression(
     [
         (None, "no such file"),
         ("{not json", "not JSON (Expecting property name enclosed in double quotes at line 1, column 2)"),
-        ('{"report_version": 1}', "not a conformance report (6 schema problems; first: $: '"),
+        ('{"report_version": 1}', "not a conformance report (7 schema problems; first: $: '"),
         (json.dumps(BEFORE | {"report_version": 2}), "not a conformance report (1 schema problem; first: "),
     ],
     ids=["missing", "not-json", "not-a-report", "other-version"],

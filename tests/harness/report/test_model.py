@@ -33,7 +33,9 @@ def results(*outcomes: Outcome) -> list[RequirementResult]:
         ((Outcome.PASSED, Outcome.PASSED), Verdict.CONFORMANT),
         ((Outcome.PASSED, Outcome.NOT_RUN), Verdict.INCOMPLETE),
         ((Outcome.PASSED, Outcome.SKIPPED), Verdict.INCOMPLETE),
-        ((Outcome.NOT_RUN, Outcome.EXPECTED_FAILURE), Verdict.NOT_CONFORMANT),
+        ((Outcome.NOT_RUN, Outcome.EXPECTED_FAILURE), Verdict.INCOMPLETE),
+        ((Outcome.PASSED, Outcome.EXPECTED_FAILURE), Verdict.CONFORMANT_WITH_EXCEPTIONS),
+        ((Outcome.PASSED, Outcome.NOT_APPLICABLE), Verdict.INCOMPLETE),
         ((Outcome.PASSED, Outcome.UNEXPECTED_PASS), Verdict.NOT_CONFORMANT),
         ((Outcome.ERROR, Outcome.PASSED), Verdict.NOT_CONFORMANT),
         ((Outcome.SKIPPED, Outcome.FAILED), Verdict.NOT_CONFORMANT),
@@ -41,6 +43,10 @@ def results(*outcomes: Outcome) -> list[RequirementResult]:
 )
 def test_the_verdict(outcomes: tuple[Outcome, ...], expected: Verdict) -> None:
     assert judge(results(*outcomes)) is expected
+
+
+def test_a_declaration_that_did_not_hold_makes_any_run_not_conformant() -> None:
+    assert judge(results(Outcome.PASSED), declarations_hold=False) is Verdict.NOT_CONFORMANT
 
 
 def test_every_requirement_passing_is_conformant() -> None:

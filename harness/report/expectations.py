@@ -1,0 +1,140 @@
+"""Declared exceptions: the failures a client knowingly ships, and whether each declaration held.
+
+A client team certifies with an expectations file (``--expectations FILE``, YAML, schema
+``schema/expectations-v1.json``): each entry names a requirement ID or a scenario id, a reason,
+an issue link and an expiry date. Every scenario an entry in force matches is marked
+``xfail(strict=True)``, so it is an expected failure when it fails and an unexpected pass when it
+passes. After the run each entry is reviewed: ``held`` (its scenarios all failed as declared),
+``unexpected_pass``, ``unmatched`` (no scenario of the run is or checks that id) or ``expired``
+(its date has passed; it was not applied, so its scenarios count as plain failures). Anything but
+``held`` makes the run not conformant: an unexpected pass is news, not noise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from harness.report.model import Outcome, ScenarioRecord
+
+__all__ = ["Expectation", "Expectations", "ExpectationsError"]
+
+
+class ExpectationsError(Exception):
+    """An expectations file that cannot be used: missing, not YAML, or against its schema."""
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One declared exception."""
+
+    id: str
+    reason: str
+    issue: str
+    expires: dt.date
+
+    def matches(self, scenario_id: str, requirements: Iterable[str]) -> bool:
+        return self.id == scenario_id or self.id in requirements
+
+    def in_force(self, today: dt.date) -> bool:
+        return today <= self.expires
+
+    @property
+    def xfail_reason(self) -> str:
+        return f"declared exception {self.id}: {self.reason} ({self.issue}, until {self.expires})"
+
+
+@dataclass(frozen=True)
+class Expectations:
+    """The entries of one expectations file, judged against the run's start date."""
+
+    path: Path
+    entries: tuple[Expectation, ...]
+    today: dt.date
+
+    @classmethod
+    def load(cls, path: Path, today: dt.date) -> Expectations:
+        """Read and check ``path``; ``ExpectationsError`` saying what is wrong with it."""
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ExpectationsError(f"cannot read {path}: {exc.strerror or exc}") from None
+        except yaml.YAMLError as exc:
+            raise ExpectationsError(f"{path} is not YAML: {exc}") from None
+        data = _dates_as_text(data)
+        validator = jsonschema.Draft202012Validator(
+            _schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        )
+        problems = [f"{error.json_path}: {error.message}" for error in validator.iter_errors(data)]
+        if problems:
+            raise ExpectationsError(f"{path} breaks the expectations schema: " + "; ".join(problems[:5]))
+        ids = [entry["id"] for entry in data["exceptions"]]
+        if twice := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ExpectationsError(f"{path} declares {', '.join(twice)} more than once")
+        entries = tuple(
+            Expectation(e["id"], e["reason"], e["issue"], dt.date.fromisoformat(e["expires"]))
+            for e in data["exceptions"]
+        )
+        return cls(path, entries, today)
+
+    def declared(self, scenario_id: str, requirements: Iterable[str]) -> Expectation | None:
+        """The entry in force that declares this scenario failing, if any (a scenario id first)."""
+        requirements = tuple(requirements)
+        matching = [
+            e for e in self.entries if e.in_force(self.today) and e.matches(scenario_id, requirements)
+        ]
+        return min(matching, key=lambda e: e.id != scenario_id, default=None)
+
+    def review(self, records: Iterable[ScenarioRecord]) -> list[dict[str, Any]]:
+        """Each entry, with the scenarios it matched and whether the declaration held."""
+        records = list(records)
+        reviewed = []
+        for entry in self.entries:
+            matched = [r for r in records if self.declared(r.id, r.requirements) is entry]
+            if not entry.in_force(self.today):
+                status = "expired"
+                matched = [r for r in records if entry.matches(r.id, r.requirements)]
+            elif not matched:
+                status = "unmatched"
+            elif any(r.outcome is Outcome.UNEXPECTED_PASS for r in matched):
+                status = "unexpected_pass"
+            else:
+                status = "held"
+            reviewed.append(
+                {
+                    "id": entry.id,
+                    "reason": entry.reason,
+                    "issue": entry.issue,
+                    "expires": entry.expires.isoformat(),
+                    "status": status,
+                    "scenarios": [r.id for r in matched],
+                }
+            )
+        return reviewed
+
+
+def _dates_as_text(data: Any) -> Any:
+    """YAML reads ``2027-03-31`` as a date; the schema checks dates as text."""
+    if isinstance(data, dict):
+        return {key: _dates_as_text(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_dates_as_text(value) for value in data]
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    return data
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    source = files("harness.report").joinpath("schema", "expectations-v1.json")
+    schema: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    return schema
