@@ -2,7 +2,9 @@
 #
 # Checked on the server through its Web API, as the administrator builds a profile: each
 # relationship (a profile item association) is accepted or refused when it is saved, and a
-# refused one is not kept.
+# refused one is not kept. A device that syncs with the profile the server kept follows each
+# relationship the profile holds, and no other, to the rows of the entities that download related
+# data only.
 Feature: Offline profile limits
 
   Background:
