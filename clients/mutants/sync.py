@@ -25,6 +25,18 @@ def _never_sync_periodically(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(schedule, "due_after", lambda store, minutes: frozenset())
 
 
+def _upload_on_reconnect(patch: pytest.MonkeyPatch) -> None:
+    go_online = ReferenceClient.go_online
+
+    def uploading(client: ReferenceClient, message: dict[str, Any]) -> dict[str, Any]:
+        reply = go_online(client, message)
+        if client.engine is not None:
+            client.engine.upload(SyncResult())
+        return reply
+
+    patch.setattr(ReferenceClient, "go_online", uploading)
+
+
 def _lock_store_during_sync(patch: pytest.MonkeyPatch) -> None:
     run = SyncEngine.run
 
@@ -122,6 +134,12 @@ MUTANTS = (
         defect="syncs only on demand, never periodically",
         requirements=("MO-SYNC-001",),
         apply=_never_sync_periodically,
+    ),
+    Mutant(
+        name="uploads_on_reconnect",
+        defect="uploads the offline writes as soon as the device is back online, before the user syncs",
+        requirements=("MO-SYNC-001",),
+        apply=_upload_on_reconnect,
     ),
     Mutant(
         name="locks_store_during_sync",
