@@ -268,10 +268,9 @@ def many_to_one_relationships(organization: Dataverse, entity: str) -> list[str]
 
 def relationship_definition(organization: Dataverse, relationship: str) -> dict[str, Any]:
     """The server's definition of a 1:N or N:N relationship, by schema name."""
-    [definition] = organization.get(f"RelationshipDefinitions?$filter=SchemaName eq '{relationship}'")[
-        "value"
-    ]
-    found: dict[str, Any] = definition
+    rows = organization.get(f"RelationshipDefinitions?$filter=SchemaName eq '{relationship}'")["value"]
+    assert len(rows) == 1, f"the server has no relationship {relationship!r}"
+    found: dict[str, Any] = rows[0]
     return found
 
 
