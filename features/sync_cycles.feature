@@ -9,8 +9,13 @@ Feature: Sync cycles
   @MO-SYNC-001
   Scenario: The device syncs on demand
     Given the server gains a "account" record the user's profile downloads
+    And the device is offline
+    When the user creates a "task" named "Call back about the quote" offline
+    And the device goes online
+    Then the server holds no "task" named "Call back about the quote"
     When the user asks the device to sync
     Then the device holds that record
+    And the server holds one "task" named "Call back about the quote"
 
   @MO-SYNC-001
   Scenario Outline: The device syncs <entity> periodically, at the profile's interval of <interval> minutes

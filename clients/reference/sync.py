@@ -126,6 +126,12 @@ def group_changes(queue: list[QueuedChange]) -> list[list[QueuedChange]]:
     return sorted(groups.values(), key=lambda g: g[0].seq)
 
 
+def to_fetch(wanted: frozenset[str], held: set[str], changed: set[str] | None) -> frozenset[str]:
+    """The selected rows to fetch: every one on a fresh start (``changed`` None), else those new to
+    the device (just created on the server, or newly readable or selected) or changed there."""
+    return wanted if changed is None else (wanted - held) | (wanted & changed)
+
+
 class SyncEngine:
     """Runs sync cycles for one device against one organization."""
 
@@ -373,9 +379,7 @@ class SyncEngine:
         entity = info.logical_name
         changed, deleted = self._changes(info)
         wanted = selected - deleted
-        held = self._held(entity, info)
-        # Everything selected on a fresh start; else what is new here or changed there.
-        fetch = wanted if changed is None else (wanted - held) | (wanted & changed)
+        fetch = to_fetch(wanted, self._held(entity, info), changed)
         rows = self.api.records(info.entity_set, info.primary_id, fetch)
         with self.store.lock:  # the user may write while a background sync runs
             for record_id in (leaving := self.leaving(entity, info, wanted)):

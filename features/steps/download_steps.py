@@ -11,7 +11,14 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then
 
-from features.steps.profile_steps import NAME_LIST, RULE_LIST, quoted_names, step
+from features.steps.profile_steps import (
+    NAME_LIST,
+    RULE_LIST,
+    OfflineProfileDraft,
+    quoted_names,
+    relationship_definition,
+    step,
+)
 from features.steps.samples import SAMPLES
 from harness.dataverse import Dataverse
 from harness.device import Device
@@ -22,6 +29,7 @@ ALL_ROWS = {"Prefer": "odata.maxpagesize=5000"}
 SALESPERSON = "Salesperson"
 INACTIVE = {"statecode": 1, "statuscode": 2}  # account and contact
 THE_USER = "the user"
+PARENT_ACCOUNT = "parentaccountid"  # an account's own parent account (the account hierarchy)
 
 
 def rows_named(device: Device) -> dict[str, tuple[str, str]]:
@@ -97,7 +105,8 @@ def new_user(organization: Dataverse, unit: str, first: str, last: str) -> str:
 
 
 def put_on_server(organization: Dataverse, device: Device, entity: str, row: dict[str, str]) -> None:
-    """One row of a table of records: name, owner and, where given, city, status and account."""
+    """One row of a table of records: name, owner and, where given, city, status, account and (of an
+    account) parent account."""
     sample = SAMPLES[entity]
     body: dict[str, Any] = {
         **sample.values,
@@ -110,6 +119,10 @@ def put_on_server(organization: Dataverse, device: Device, entity: str, row: dic
         [link] = [p for p in sample.parents if p.entity == "account"]
         _, account_id = rows_named(device)[row["account"]]
         body[f"{link.navigation}@odata.bind"] = f"/accounts({account_id})"
+    if row.get("parent"):
+        assert entity == "account", f"a {entity} has no parent account"
+        _, parent_id = rows_named(device)[row["parent"]]
+        body[f"{PARENT_ACCOUNT}@odata.bind"] = f"/accounts({parent_id})"
     row_id = created(organization, entity, body)
     if row.get("status", "active") == "inactive":
         organization.call("PATCH", f"{organization.entity_set(entity)}({row_id})", json=INACTIVE)
@@ -230,6 +243,47 @@ def device_holds_contacts_of_own_accounts(device: Device, organization: Datavers
 def device_holds_active_leeds_accounts(device: Device, organization: Dataverse) -> None:
     condition = f"address1_city eq 'Leeds' and statecode eq 0 and _ownerid_value eq {user_id(device)}"
     holds_exactly(device, "account", readable_ids(organization, device, "account", condition))
+
+
+def reached_through(
+    organization: Dataverse, device: Device, relationship: str, source: str, target: str
+) -> set[str]:
+    """The ``target`` rows the user may read that the device's ``source`` rows reach through the
+    1:N or N:1 ``relationship`` (none when it does not link the two)."""
+    definition = relationship_definition(organization, relationship)
+    if "ReferencingAttribute" not in definition:  # N:N
+        sides = {definition["Entity1LogicalName"], definition["Entity2LogicalName"]}
+        assert sides != {source, target}, f"the N:N {relationship} is beyond this step"
+        return set()
+    sources = sorted(held_ids(device, source))
+    if not sources:
+        return set()
+    column = f"_{definition['ReferencingAttribute']}_value"
+    if (definition["ReferencedEntity"], definition["ReferencingEntity"]) == (source, target):  # 1:N
+        return readable_ids(organization, device, target, " or ".join(f"{column} eq {i}" for i in sources))
+    if (definition["ReferencingEntity"], definition["ReferencedEntity"]) == (source, target):  # N:1
+        primary = organization.primary_id(source)
+        condition = " or ".join(f"{primary} eq {i}" for i in sources)
+        rows = organization.get(f"{organization.entity_set(source)}?$select={column}&$filter={condition}")
+        pointed = {str(row[column]).lower() for row in rows["value"] if row.get(column)}
+        return pointed & readable_ids(organization, device, target)
+    return set()
+
+
+@then(
+    step(
+        'the device holds exactly the "{target:Q}" records its "{source:Q}" records reach through the '
+        "profile's relationships"
+    )
+)
+def device_holds_related(
+    device: Device, organization: Dataverse, offline_profile: OfflineProfileDraft, target: str, source: str
+) -> None:
+    expected: set[str] = set()
+    for relationship in offline_profile.relationships(source):
+        expected |= reached_through(organization, device, relationship, source, target)
+    assert expected, f"the device's {source} records reach no {target}: the scenario proves nothing"
+    holds_exactly(device, target, expected)
 
 
 def owned_condition(organization: Dataverse, device: Device, chosen: str) -> str:

@@ -251,6 +251,12 @@ def admin_adds_relationship(offline_profile: OfflineProfileDraft, relationship: 
     offline_profile.add_relationship(entity, relationship)
 
 
+@when(parsers.re(rf'the admin adds the relationships {NAME_LIST} to the profile\'s "(?P<entity>[^"]+)"'))
+def admin_adds_relationships(offline_profile: OfflineProfileDraft, names: str, entity: str) -> None:
+    for relationship in quoted_names(names):
+        offline_profile.add_relationship(entity, relationship)
+
+
 def many_to_one_relationships(organization: Dataverse, entity: str) -> list[str]:
     """The entity's many-to-one relationships to other entities, as the server's metadata lists them."""
     rows = organization.get(
@@ -258,6 +264,36 @@ def many_to_one_relationships(organization: Dataverse, entity: str) -> list[str]
         "?$select=SchemaName,ReferencedEntity,ReferencingEntity"
     )["value"]
     return sorted(str(r["SchemaName"]) for r in rows if r["ReferencedEntity"] != r["ReferencingEntity"])
+
+
+def relationship_definition(organization: Dataverse, relationship: str) -> dict[str, Any]:
+    """The server's definition of a 1:N or N:N relationship, by schema name."""
+    rows = organization.get(f"RelationshipDefinitions?$filter=SchemaName eq '{relationship}'")["value"]
+    assert len(rows) == 1, f"the server has no relationship {relationship!r}"
+    found: dict[str, Any] = rows[0]
+    return found
+
+
+def related_entities(organization: Dataverse, relationship: str) -> set[str]:
+    definition = relationship_definition(organization, relationship)
+    if "ReferencingAttribute" in definition:
+        return {definition["ReferencedEntity"], definition["ReferencingEntity"]}
+    return {definition["Entity1LogicalName"], definition["Entity2LogicalName"]}
+
+
+@when(
+    step(
+        "the admin adds every entity the relationships of the profile's "
+        '"{entity:Q}" lead to, with "{rule:Q}"'
+    )
+)
+def admin_adds_related(offline_profile: OfflineProfileDraft, entity: str, rule: str) -> None:
+    """A profile is published only when the entity at the other end of each of its relationships
+    is one of its entities too."""
+    for relationship in offline_profile.relationships(entity):
+        for other in sorted(related_entities(offline_profile.organization, relationship) - {entity}):
+            if other not in offline_profile.items:
+                offline_profile.add_item(other, [rule])
 
 
 def relationship_limit(offline_profile: OfflineProfileDraft) -> int:
@@ -403,6 +439,7 @@ def validation_reports_no_errors(offline_profile: OfflineProfileDraft) -> None:
 
 
 @given("the admin publishes the profile and assigns it to the user")
+@when("the admin publishes the profile and assigns it to the user")
 def admin_publishes_and_assigns(offline_profile: OfflineProfileDraft, device: Device) -> None:
     organization = offline_profile.organization
     path = f"mobileofflineprofiles({offline_profile.profile_id})/{ACTIONS}PublishMobileOfflineProfile"
