@@ -9,8 +9,10 @@ Feature: Lookups offline
     Given the server holds a "account" record the user's profile downloads
     And the device has synced
     And the device is offline
+    And the server's request log is cleared
     When the user looks up "parentcustomerid" of a new "contact" offline
     Then the candidates include that record
+    And the device sent no request to the server while offline
     When the user creates a "contact" named "Lookup-Lindqvist" offline with "parentcustomerid" set to that record
     And the device goes online and syncs
     Then the sync reports no errors
@@ -21,7 +23,9 @@ Feature: Lookups offline
     Given the server holds a "account" record the user's profile downloads
     And the device has synced
     And the device is offline
+    And the server's request log is cleared
     When the user looks up "transactioncurrencyid" of a new "contact" offline
     Then the device refuses it as "not_available_offline"
     When the user looks up "parentcustomerid" of a new "contact" offline
     Then the candidates include that record
+    And the device sent no request to the server while offline

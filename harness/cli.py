@@ -23,6 +23,11 @@ file is missing, not JSON or not a conformance report.
 can be kept and looked at later; ``offline-conformance report --compare A.json B.json ...``
 renders ``comparison.html`` and ``comparison.md``: one matrix, a column per run. Exit 0, or 2
 when a file is unusable.
+
+``offline-conformance mutants [--only NAME ...] [--jobs N] [--full] [--report-dir DIR]`` runs the
+suite against the mutant clients of ``clients.mutants`` and writes ``mutants.json`` and
+``mutants.md`` (see ``harness.mutants``). It exits 0 when every mutant is killed and every
+requirement has a mutant, 1 otherwise, 2 on bad input.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from harness import mutants
 from harness.adapters import DEFAULT_TIMEOUT, start_client
 from harness.errors import ClientError, ErrorCode
 from harness.protocol.messages import (
@@ -342,6 +348,27 @@ def build_parser() -> argparse.ArgumentParser:
     report_parser.add_argument(
         "--output", metavar="DIR", help="where to write (default: beside RESULT.json; reports/ for --compare)"
     )
+    mutants_parser = subcommands.add_parser(
+        "mutants", help="run the suite against every mutant client; exit 1 when one survives"
+    )
+    mutants_parser.add_argument(
+        "--only", nargs="+", default=(), metavar="NAME", help="run only these mutants (a sample)"
+    )
+    mutants_parser.add_argument(
+        "--jobs", type=int, default=mutants.default_jobs(), help="mutants run at once (default: CPU count)"
+    )
+    mutants_parser.add_argument(
+        "--full", action="store_true", help="run the whole suite per mutant, not only its requirements"
+    )
+    mutants_parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path("reports"),
+        help="where to write the reports (default: reports)",
+    )
+    mutants_parser.add_argument(
+        "--features", type=Path, default=Path("features"), help="the feature directory (default: features)"
+    )
     return parser
 
 
@@ -354,6 +381,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return diff(args.old, args.new, args.format, sys.stdout, sys.stderr)
     if args.subcommand == "report":
         return report(args.results, args.compare, args.mutants, args.output, sys.stderr)
+    if args.subcommand == "mutants":
+        options = mutants.Options(
+            report_dir=args.report_dir,
+            features=args.features,
+            only=tuple(args.only),
+            jobs=args.jobs,
+            full=args.full,
+        )
+        return mutants.main(options, sys.stdout, sys.stderr)
     return 2  # unreachable: argparse requires a known subcommand
 
 

@@ -306,9 +306,13 @@ class ReferenceClient:
             case["customerid"] = records.lookup(regarding["entity"], regarding["id"])
         case.update(self._values(case_info, message.get("values") or {}))
         case_id = self._create("incident", case_info, case)
-        link = {"regardingobjectid": records.lookup("incident", case_id)}
-        self._write("appointment", record_id, appointment, link)
+        self._regard_case(record_id, appointment, case_id)
         return {"record_id": case_id}
+
+    def _regard_case(self, appointment_id: str, appointment: records.Record, case_id: str) -> None:
+        """Point the converted appointment at the case made from it (an update, queued)."""
+        link = {"regardingobjectid": records.lookup("incident", case_id)}
+        self._write("appointment", appointment_id, appointment, link)
 
     # --- forms and the custom table's form commands --------------------------------------------
 

@@ -38,6 +38,8 @@ __all__ = [
     "distribution_version",
     "features_hash",
     "report_schema",
+    "schema_problems",
+    "timestamp",
     "validate_document",
 ]
 
@@ -46,11 +48,11 @@ DISTRIBUTION = "dataverse-offline-conformance"
 
 
 class ReportSchemaError(ValueError):
-    """A conformance document does not match the report schema; ``problems`` lists each fault."""
+    """A report document does not match its schema; ``problems`` lists each fault."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], document: str = "conformance report") -> None:
         self.problems = tuple(problems)
-        super().__init__("conformance report breaks its schema:\n" + "\n".join(f"  - {p}" for p in problems))
+        super().__init__(f"{document} breaks its schema:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,8 @@ def build_document(
             "catalogue_version": catalogue.version,
             "features_sha256": facts.features_sha256,
             "mock": facts.mock,
-            "started": _timestamp(facts.started),
-            "finished": _timestamp(facts.finished),
+            "started": timestamp(facts.started),
+            "finished": timestamp(facts.finished),
             "duration": round((facts.finished - facts.started).total_seconds(), 3),
             "workers": facts.workers,
             "platform": {
@@ -159,7 +161,8 @@ def _requirement(result: RequirementResult) -> dict[str, Any]:
     }
 
 
-def _timestamp(moment: dt.datetime) -> str:
+def timestamp(moment: dt.datetime) -> str:
+    """A UTC timestamp as the reports write them, with milliseconds: ``2026-01-01T10:00:00.000Z``."""
     return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -171,14 +174,19 @@ def report_schema() -> dict[str, Any]:
     return schema
 
 
-def validate_document(document: object) -> None:
-    """Check a decoded ``conformance.json`` against the schema; ``ReportSchemaError`` if it breaks it."""
+def schema_problems(schema: dict[str, Any], document: object) -> list[str]:
+    """Every way ``document`` breaks ``schema`` (draft 2020-12, formats checked), by JSON path."""
     validator = jsonschema.Draft202012Validator(
-        report_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    problems = [
+    return [
         f"{error.json_path}: {error.message}"
         for error in sorted(validator.iter_errors(document), key=lambda error: error.json_path)
     ]
+
+
+def validate_document(document: object) -> None:
+    """Check a decoded ``conformance.json`` against the schema; ``ReportSchemaError`` if it breaks it."""
+    problems = schema_problems(report_schema(), document)
     if problems:
         raise ReportSchemaError(problems)

@@ -1,0 +1,119 @@
+"""The mutant clients and ``offline-conformance mutants``: a well-formed registry that covers the
+catalogue, and a sample of mutants, run as CI runs them, killed by their requirements' scenarios."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clients.mutants import registry
+from harness import cli, mutants
+from harness.report import ReportSchemaError
+from harness.requirements import catalogue
+
+ROOT = Path(__file__).resolve().parents[2]
+FEATURES = ROOT / "features"
+# Quick ones from three sections: a few scenarios each.
+SAMPLE = ("offers_create_on_email", "no_set_active_stage", "empty_candidates_for_online_table")
+
+
+@pytest.mark.parametrize("name", sorted(registry()))
+def test_every_mutant_is_well_formed(name: str) -> None:
+    mutant = registry()[name]
+    assert mutant.name == name and name.isidentifier()
+    assert mutant.defect.strip() == mutant.defect and mutant.defect and "\n" not in mutant.defect
+    assert mutant.requirements, "a mutant names the requirements it violates"
+    assert len(set(mutant.requirements)) == len(mutant.requirements)
+    unknown = [rid for rid in mutant.requirements if rid not in catalogue()]
+    assert not unknown, f"{name} names requirements the catalogue does not hold: {unknown}"
+    assert callable(mutant.apply)
+
+
+def test_every_requirement_has_a_mutant() -> None:
+    covered = {rid for mutant in registry().values() for rid in mutant.requirements}
+    assert [rid for rid in catalogue().ids if rid not in covered] == []
+
+
+def test_the_reference_client_passes_the_samples_scenarios(tmp_path: Path) -> None:
+    ids = sorted({rid for name in SAMPLE for rid in registry()[name].requirements})
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(FEATURES)]
+    command += ["--report-dir", str(tmp_path), "-m", " or ".join(ids)]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stdout[-3000:]
+
+
+def test_a_sample_of_mutants_is_killed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["mutants", "--only", *SAMPLE, "--jobs", "2", "--report-dir", str(tmp_path)]
+    code = cli.main([*argv, "--features", str(FEATURES)])
+    out = capsys.readouterr().out
+    document = json.loads((tmp_path / "mutants.json").read_text(encoding="utf-8"))
+    mutants.validate_mutants_document(document)
+    assert {m["name"]: m["status"] for m in document["mutants"]} == dict.fromkeys(SAMPLE, "killed"), out
+    assert all(m["killed_by"] for m in document["mutants"])
+    assert document["totals"]["kill_rate"] == 1
+    assert document["run"]["scope"] == "targeted" and document["run"]["jobs"] == 2
+    email = next(r for r in document["requirements"] if r["id"] == "MO-ENT-012")
+    assert email["mutants"] == email["killed"] == ["offers_create_on_email"]
+    assert code == (1 if document["totals"]["requirements_without_mutant"] else 0)
+    assert "# Mutants:" in (tmp_path / "mutants.md").read_text(encoding="utf-8")
+
+
+def test_an_unknown_mutant_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["mutants", "--only", "no_such_mutant", "--report-dir", str(tmp_path)])
+    assert code == 2
+    assert "no mutant is named 'no_such_mutant'" in capsys.readouterr().err
+    assert not (tmp_path / "mutants.json").exists()
+
+
+def test_a_missing_features_directory_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(["mutants", "--features", str(tmp_path / "nowhere"), "--report-dir", str(tmp_path)])
+    assert code == 2
+    assert "no features directory" in capsys.readouterr().err
+
+
+def _scenario(outcome: str, error_kind: str | None = None, message: str | None = None) -> dict[str, Any]:
+    return {"id": f"f.feature::{outcome}", "outcome": outcome, "error_kind": error_kind, "message": message}
+
+
+@pytest.mark.parametrize(
+    ("scenarios", "status", "killers"),
+    [
+        ([_scenario("passed"), _scenario("failed")], "killed", 1),
+        ([_scenario("error", "crashed"), _scenario("failed")], "killed", 2),
+        ([_scenario("passed"), _scenario("skipped")], "survived", 0),
+        ([], "survived", 0),
+        ([_scenario("error", "start_failed", "could not import 'clients.mutants'")], "broken", 0),
+    ],
+)
+def test_a_mutant_is_judged_from_its_runs_report(
+    scenarios: list[dict[str, Any]], status: str, killers: int
+) -> None:
+    entry = mutants.judge(registry()["offers_create_on_email"], {"scenarios": scenarios}, 1.5)
+    assert entry["status"] == status
+    assert len(entry["killed_by"]) == killers
+    assert entry["scenarios_run"] == len(scenarios)
+
+
+def test_a_broken_document_breaks_the_schema() -> None:
+    with pytest.raises(ReportSchemaError, match=r"mutants\.json breaks its schema"):
+        mutants.validate_mutants_document({"mutants_version": 1, "verdict": "all_killed"})
+
+
+def test_a_mutant_runs_as_a_process_client(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = f"process:{sys.executable} -m clients.mutants offers_create_on_email"
+    assert cli.main(["smoke", "--client", spec]) == 0
+    assert "speaks protocol v1" in capsys.readouterr().out
+    usage = subprocess.run(
+        [sys.executable, "-m", "clients.mutants", "no_such_mutant"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert usage.returncode == 2 and "usage: python -m clients.mutants NAME" in usage.stderr
