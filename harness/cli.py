@@ -87,7 +87,6 @@ from harness.report.diff import (
     ReportInputError,
     compare,
     load_report,
-    read_json,
     render_markdown,
     render_text,
 )
@@ -284,12 +283,12 @@ def diff(old: str, new: str, form: str, out: TextIO, err: TextIO) -> int:
 
 
 def report(
-    results: Sequence[str], compare_runs: bool, mutants: str | None, output: str | None, err: TextIO
+    results: Sequence[str], compare_runs: bool, mutants_file: str | None, output: str | None, err: TextIO
 ) -> int:
     """Render saved results again: one run's pages, or one comparison of several runs."""
     try:
         documents = [(path, load_report(path)) for path in results]
-        mutant_document = read_json(mutants) if mutants else None
+        mutant_document = mutants.load_mutants(mutants_file) if mutants_file else None
     except ReportInputError as exc:
         err.write(f"offline-conformance report: {exc}\n")
         return 2

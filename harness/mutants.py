@@ -13,7 +13,8 @@ on the whole suite (``--full``). It reads each run's ``conformance.json``:
   out of it.
 
 It writes ``mutants.json`` (schema ``harness/report/schema/mutants-v1.json``, fields in
-``harness/report/REPORT.md``) and ``mutants.md`` into the report directory, and exits 0 when
+``harness/report/REPORT.md``), ``mutants.md`` and ``mutants.html`` into the report directory
+(and adds the mutant matrix to a ``conformance.html`` there), and exits 0 when
 every mutant run was killed and every requirement of the catalogue has a mutant, 1 otherwise,
 2 on bad input (an unknown mutant, a missing features directory).
 """
@@ -35,12 +36,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from clients.mutants import Mutant, registry
+from harness.report.diff import ReportInputError, load_report, read_json
 from harness.report.document import ReportSchemaError, distribution_version, schema_problems, timestamp
+from harness.report.html import render_html, render_mutants
 from harness.requirements import Catalogue, catalogue
 
 __all__ = [
     "MUTANTS_VERSION",
     "MutantsInputError",
+    "load_mutants",
     "mutants_schema",
     "render_markdown",
     "run_mutants",
@@ -234,6 +238,17 @@ def validate_mutants_document(document: object) -> None:
         raise ReportSchemaError(problems, document="mutants.json")
 
 
+def load_mutants(path: str | Path) -> dict[str, Any]:
+    """A saved ``mutants.json``, checked against its schema; ``ReportInputError`` otherwise."""
+    document = read_json(path)
+    try:
+        validate_mutants_document(document)
+    except ReportSchemaError as exc:
+        raise ReportInputError(f"{path}: not a mutants report (first problem: {exc.problems[0]})") from None
+    loaded: dict[str, Any] = document
+    return loaded
+
+
 _MARK = {"killed": "killed", "survived": "**SURVIVED**", "broken": "**BROKEN**"}
 
 
@@ -294,7 +309,19 @@ def run_mutants(options: Options, out: TextIO) -> dict[str, Any]:
         json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     (options.report_dir / "mutants.md").write_text(render_markdown(document), encoding="utf-8")
+    (options.report_dir / "mutants.html").write_text(render_mutants(document), encoding="utf-8")
+    _add_to_conformance_page(options.report_dir, document)
     return document
+
+
+def _add_to_conformance_page(report_dir: Path, document: dict[str, Any]) -> None:
+    """Give the conformance page of a run kept in the same directory its mutant section."""
+    try:
+        conformance = load_report(report_dir / "conformance.json")
+    except ReportInputError:
+        return  # no conformance run there (or not a usable one): mutants.html stands alone
+    page = render_html(conformance, catalogue(), document)
+    (report_dir / "conformance.html").write_text(page, encoding="utf-8")
 
 
 def main(options: Options, out: TextIO, err: TextIO) -> int:

@@ -21,7 +21,7 @@ from harness.report.markdown import EXCEPTION_STATUS
 from harness.report.model import SEVERITY, Outcome
 from harness.requirements import Catalogue, Command
 
-__all__ = ["render_comparison", "render_html"]
+__all__ = ["render_comparison", "render_html", "render_mutants"]
 
 OUTCOME_LABELS = {
     "passed": ("✓", "passed"),
@@ -82,6 +82,12 @@ def render_html(
         mutants=mutants,
         mutant_rows=_mutant_rows(mutants) if mutants is not None else [],
     )
+
+
+def render_mutants(mutants: dict[str, Any]) -> str:
+    """``mutants.html``: the mutant matrix of a ``mutants.json`` document, on a page of its own."""
+    template = _environment().get_template("mutants.html.j2")
+    return template.render(mutants=mutants, mutant_rows=_mutant_rows(mutants))
 
 
 def render_comparison(documents: Sequence[tuple[str, dict[str, Any]]], catalogue: Catalogue) -> str:

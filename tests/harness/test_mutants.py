@@ -15,6 +15,7 @@ from clients.mutants import registry
 from harness import cli, mutants
 from harness.report import ReportSchemaError
 from harness.requirements import catalogue
+from tests.harness.report.test_diff import report
 
 ROOT = Path(__file__).resolve().parents[2]
 FEATURES = ROOT / "features"
@@ -48,6 +49,8 @@ def test_the_reference_client_passes_the_samples_scenarios(tmp_path: Path) -> No
 
 
 def test_a_sample_of_mutants_is_killed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kept = report({"a.feature::Kept": "passed"}, {"MO-ENT-012": "passed"})  # a conformance run kept there
+    (tmp_path / "conformance.json").write_text(json.dumps(kept), encoding="utf-8")
     argv = ["mutants", "--only", *SAMPLE, "--jobs", "2", "--report-dir", str(tmp_path)]
     code = cli.main([*argv, "--features", str(FEATURES)])
     out = capsys.readouterr().out
@@ -59,8 +62,18 @@ def test_a_sample_of_mutants_is_killed(tmp_path: Path, capsys: pytest.CaptureFix
     assert document["run"]["scope"] == "targeted" and document["run"]["jobs"] == 2
     email = next(r for r in document["requirements"] if r["id"] == "MO-ENT-012")
     assert email["mutants"] == email["killed"] == ["offers_create_on_email"]
-    assert code == (1 if document["totals"]["requirements_without_mutant"] else 0)
+    assert code == 0
     assert "# Mutants:" in (tmp_path / "mutants.md").read_text(encoding="utf-8")
+    page = (tmp_path / "mutants.html").read_text(encoding="utf-8")
+    assert page.count('<span class="badge m-killed">killed</span>') == len(SAMPLE)
+    assert "<h1>Every mutant killed</h1>" in page
+    assert '<h2 id="mutants">Mutants</h2>' in (tmp_path / "conformance.html").read_text(encoding="utf-8")
+    (tmp_path / "broken.json").write_text('{"mutants_version": 1}', encoding="utf-8")
+    again = ["report", str(tmp_path / "conformance.json"), "--output", str(tmp_path / "again")]
+    assert cli.main([*again, "--mutants", str(tmp_path / "mutants.json")]) == 0
+    assert "offers_create_on_email" in (tmp_path / "again" / "conformance.html").read_text(encoding="utf-8")
+    assert cli.main([*again, "--mutants", str(tmp_path / "broken.json")]) == 2
+    assert "broken.json: not a mutants report" in capsys.readouterr().err
 
 
 def test_an_unknown_mutant_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
