@@ -1,0 +1,84 @@
+"""Client images that misbehave, for the container transport's tests, and the means to build them.
+
+One small Python program (the standard library's HTTP server, nothing else) misbehaves in the way
+its ``MODE`` names; ``build_misbehaving(engine, mode)`` builds it into an image from the Python
+base image of ``scripts/build-images``, with no network and in about a second.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from testcontainers.core.docker_client import DockerClient
+
+PYTHON_BASE = "offline-conformance/python-base:bookworm"
+MODES = ("crash", "silent", "garbage", "absent")
+
+MISBEHAVING = r'''
+"""A client that misbehaves as MODE says:
+crash: answers the handshake and configure, then dies on the next command, with a last word;
+silent: accepts every request and never answers;
+garbage: answers every request with a body that is not JSON;
+absent: never listens at all."""
+import json
+import os
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+MODE = os.environ["MODE"]
+IMPLEMENTATION = {"name": "misbehaving-" + MODE, "version": "1.0", "language": "python"}
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        message = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if MODE == "silent":
+            time.sleep(3600)
+        if MODE == "garbage":
+            return self.answer(b"hello, I am not JSON")
+        if message["cmd"] == "handshake":
+            result = {"protocol_version": 1, "implementation": IMPLEMENTATION}
+        elif message["cmd"] in ("configure", "shutdown"):
+            result = {}
+        else:
+            print("boom: " + message["cmd"] + " fell over", file=sys.stderr, flush=True)
+            os._exit(3)
+        self.answer(json.dumps({"id": message["id"], "result": result}).encode())
+
+    def answer(self, body):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+if MODE == "absent":
+    time.sleep(3600)
+HTTPServer((os.environ["CONFORMANCE_HOST"], int(os.environ["CONFORMANCE_PORT"])), Handler).serve_forever()
+'''
+
+DOCKERFILE = f"""
+FROM {PYTHON_BASE}
+ARG MODE
+ENV MODE=$MODE PYTHONUNBUFFERED=1
+COPY misbehaving.py /misbehaving.py
+CMD ["python3", "/misbehaving.py"]
+"""
+
+
+def misbehaving_image(mode: str) -> str:
+    return f"offline-conformance/test-misbehaving:{mode}"
+
+
+def build_misbehaving(engine: DockerClient, mode: str, context: Path) -> str:
+    """The image of the client misbehaving as ``mode`` says, built in ``context``."""
+    context.mkdir(parents=True, exist_ok=True)
+    (context / "misbehaving.py").write_text(MISBEHAVING)
+    (context / "Dockerfile").write_text(DOCKERFILE)
+    tag = misbehaving_image(mode)
+    engine.build(str(context), tag=tag, buildargs={"MODE": mode})
+    return tag
