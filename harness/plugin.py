@@ -240,14 +240,15 @@ def device(
     session = client_under_test.start(organization)
     container = client_under_test.in_container
     note_client(request.config, session.implementation, image=container.image if container else None)
-    request.node.stash[SCENARIO_START] = time.time()
+    if container is not None:
+        request.node.stash[SCENARIO_CONTAINER] = (container, time.time())
     device = Device(session, organization)
     yield device
     if device.failed:
         client_under_test.discard()
 
 
-SCENARIO_START = pytest.StashKey[float]()
+SCENARIO_CONTAINER = pytest.StashKey[tuple[ContainerConnection, float]]()  # and when the scenario began
 
 
 @pytest.hookimpl(wrapper=True)
@@ -257,10 +258,9 @@ def pytest_runtest_makereport(
     """A scenario that failed with a client in a container gets the container's log lines of that
     scenario as a report section ("client log")."""
     report = yield
-    if report.failed and SCENARIO_START in item.stash:
-        client = item.funcargs.get("client_under_test") if isinstance(item, pytest.Function) else None
-        container = client.in_container if isinstance(client, ClientUnderTest) else None
-        log = container.logs(since=item.stash[SCENARIO_START]) if container is not None else ""
+    if report.failed and SCENARIO_CONTAINER in item.stash:
+        container, began = item.stash[SCENARIO_CONTAINER]
+        log = container.logs(since=began)
         if log.strip():
             report.sections.append(("client log", log))
     return report

@@ -37,12 +37,15 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import json
 import socket
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
+import docker
 import docker.errors
 import httpx
 from docker.models.containers import Container
@@ -72,6 +75,7 @@ _LOG_LINES = 20
 _POLL = 0.2  # seconds between attempts to reach a client that is still starting
 _EXIT_GRACE = 2.0  # seconds a container gets to be seen as exited after a dropped connection
 _ENGINE_ERRORS = (docker.errors.DockerException, OSError)
+_PROBE_API = "1.41"
 
 JSONObject = dict[str, Any]
 
@@ -92,16 +96,25 @@ class ContainerSettings:
 def engine() -> DockerClient:
     """A client of the Docker engine (``DOCKER_HOST``, or the local socket); ``ClientStartFailed``
     when no engine answers."""
+    # A fixed API version, so that nothing is sent before the ping (a client that negotiates its
+    # version fails in its constructor, beyond reach of close()); every recent engine speaks 1.41.
+    probe = docker.from_env(version=_PROBE_API)
     try:
-        client = DockerClient()
-        client.client.ping()
+        probe.ping()
     except _ENGINE_ERRORS as exc:
-        raise _no_engine(exc) from exc
-    return client
-
-
-def _no_engine(exc: Exception) -> ClientStartFailed:
-    return ClientStartFailed(f"no Docker engine answers ({exc}); start one, or set DOCKER_HOST to reach one")
+        failure = str(exc)
+    else:
+        return DockerClient()
+    finally:
+        probe.close()
+    # docker-py leaves the socket of a refused connection open, held in a reference cycle of the
+    # exception chain: collect it now, quietly, rather than warn at some later, random moment.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    raise ClientStartFailed(
+        f"no Docker engine answers ({failure}); start one, or set DOCKER_HOST to reach one"
+    )
 
 
 def image_facts(client: DockerClient, reference: str) -> dict[str, str | None]:
@@ -158,13 +171,10 @@ class ContainerConnection:
             "CONFORMANCE_DATAVERSE_URL": self.settings.dataverse_url,
             "CONFORMANCE_DATAVERSE_TOKEN": self.settings.dataverse_token,
         }
-        try:
-            self._container = DockerContainer(image, env=environment).with_kwargs(
-                network=self.settings.network, labels={LABEL: image}
-            )
-        except _ENGINE_ERRORS as exc:
-            raise _no_engine(exc) from exc
-        client = self._container.get_docker_client()
+        client = engine()
+        self._container = DockerContainer(image, env=environment).with_kwargs(
+            network=self.settings.network, labels={LABEL: image}
+        )
         self.image = image_facts(client, image)
         if not on_host:
             # Published on the host's loopback only, on a free port; docker-py takes an (address,

@@ -20,8 +20,8 @@ MODES = ("crash", "silent", "garbage", "absent")
 MISBEHAVING = r'''
 """A client that misbehaves as MODE says:
 crash: answers the handshake and configure, then dies on the next command, with a last word;
+garbage: answers the handshake and configure, then answers with a body that is not JSON;
 silent: accepts every request and never answers;
-garbage: answers every request with a body that is not JSON;
 absent: never listens at all."""
 import json
 import os
@@ -38,12 +38,13 @@ class Handler(BaseHTTPRequestHandler):
         message = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         if MODE == "silent":
             time.sleep(3600)
-        if MODE == "garbage":
-            return self.answer(b"hello, I am not JSON")
         if message["cmd"] == "handshake":
             result = {"protocol_version": 1, "implementation": IMPLEMENTATION}
         elif message["cmd"] in ("configure", "shutdown"):
             result = {}
+        elif MODE == "garbage":
+            print("garbling the reply to " + message["cmd"], file=sys.stderr, flush=True)
+            return self.answer(b"hello, I am not JSON")
         else:
             print("boom: " + message["cmd"] + " fell over", file=sys.stderr, flush=True)
             os._exit(3)
