@@ -62,6 +62,7 @@ __all__ = [
     "LABEL",
     "ContainerConnection",
     "ContainerSettings",
+    "check_engine",
     "engine",
     "gateway_address",
     "image_facts",
@@ -96,17 +97,26 @@ class ContainerSettings:
 def engine() -> DockerClient:
     """A client of the Docker engine (``DOCKER_HOST``, or the local socket); ``ClientStartFailed``
     when no engine answers."""
+    check_engine()
+    return DockerClient()
+
+
+def check_engine() -> None:
+    """``ClientStartFailed`` unless a Docker engine answers."""
     # A fixed API version, so that nothing is sent before the ping (a client that negotiates its
-    # version fails in its constructor, beyond reach of close()); every recent engine speaks 1.41.
+    # version fails in its constructor, beyond reach of close()).
     probe = docker.from_env(version=_PROBE_API)
+    failure = None
     try:
         probe.ping()
+    except docker.errors.APIError:
+        pass  # the engine answered, if only to refuse this API version: DockerClient negotiates one
     except _ENGINE_ERRORS as exc:
         failure = str(exc)
-    else:
-        return DockerClient()
     finally:
         probe.close()
+    if failure is None:
+        return
     # docker-py leaves the socket of a refused connection open, held in a reference cycle of the
     # exception chain: collect it now, quietly, rather than warn at some later, random moment.
     with warnings.catch_warnings():
@@ -135,12 +145,15 @@ def image_facts(client: DockerClient, reference: str) -> dict[str, str | None]:
 
 def gateway_address(network: str) -> str:
     """The host's address on a bridge network: where its containers reach services of the host."""
+    client = engine()
     try:
-        found = engine().client.networks.get(network)
+        found = client.client.networks.get(network)
     except docker.errors.NotFound:
         raise ClientStartFailed(f"the Docker engine has no network {network!r}") from None
     except _ENGINE_ERRORS as exc:
         raise ClientStartFailed(f"could not inspect the network {network!r}: {exc}") from exc
+    finally:
+        client.client.close()
     for config in (found.attrs.get("IPAM") or {}).get("Config") or []:
         if config.get("Gateway"):
             return str(config["Gateway"])
@@ -171,22 +184,25 @@ class ContainerConnection:
             "CONFORMANCE_DATAVERSE_URL": self.settings.dataverse_url,
             "CONFORMANCE_DATAVERSE_TOKEN": self.settings.dataverse_token,
         }
-        client = engine()
+        check_engine()
         self._container = DockerContainer(image, env=environment).with_kwargs(
             network=self.settings.network, labels={LABEL: image}
         )
-        self.image = image_facts(client, image)
         if not on_host:
             # Published on the host's loopback only, on a free port; docker-py takes an (address,
             # port) pair where testcontainers' annotation says a port.
             self._container.ports[f"{port}/tcp"] = ("127.0.0.1", None)  # type: ignore[assignment]
         self._failure: ClientError | None = None
         self._answered = False
-        self._started_at = time.time()
+        client = self._container.get_docker_client()
         try:
+            self.image = image_facts(client, image)
             self._container.start()
             _LIVE[id(self)] = self
             published = port if on_host else int(client.port(self.container_id, port))
+        except ClientStartFailed:
+            self._remove()
+            raise
         except _ENGINE_ERRORS as exc:
             self._remove()
             raise ClientStartFailed(f"could not start a container from {image!r}: {exc}") from exc
@@ -251,11 +267,6 @@ class ContainerConnection:
             return ""
         return raw.decode("utf-8", errors="replace")
 
-    @property
-    def started_at(self) -> float:
-        """When the container was started (a Unix time)."""
-        return self._started_at
-
     # -- internals -------------------------------------------------------------------------------
 
     def _first_contact(self, cmd: str, body: str) -> httpx.Response:
@@ -266,9 +277,9 @@ class ContainerConnection:
         while True:
             try:
                 return self._http.post(self.url, content=body, headers={"Content-Type": "application/json"})
-            except httpx.TimeoutException:
+            except (httpx.ReadTimeout, httpx.WriteTimeout):
                 raise self._give_up(ClientTimedOut(cmd, self.timeout)) from None
-            except httpx.TransportError:
+            except httpx.TransportError:  # refused, or dropped: nothing listens yet
                 exit_code = self._exit_code(wait=0.0)
                 if exit_code is not None:
                     raise self._give_up(self._exited(f"before answering {cmd!r}", exit_code)) from None

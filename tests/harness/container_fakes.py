@@ -1,12 +1,13 @@
 """Client images that misbehave, for the container transport's tests, and the means to build them.
 
 One small Python program (the standard library's HTTP server, nothing else) misbehaves in the way
-its ``MODE`` names; ``build_misbehaving(engine, mode)`` builds it into an image from the Python
+its ``MODE`` names; ``build_misbehaving(engine, mode, context)`` makes it an image of the Python
 base image of ``scripts/build-images``, with no network and in about a second.
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ PYTHON_BASE = "offline-conformance/python-base:bookworm"
 MODES = ("crash", "silent", "garbage", "absent")
 
 MISBEHAVING = r'''
-"""A client that misbehaves as MODE says:
+"""A client that misbehaves as its argument, MODE, says:
 crash: answers the handshake and configure, then dies on the next command, with a last word;
 garbage: answers the handshake and configure, then answers with a body that is not JSON;
 silent: accepts every request and never answers;
@@ -29,7 +30,7 @@ import sys
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-MODE = os.environ["MODE"]
+MODE = sys.argv[1]
 IMPLEMENTATION = {"name": "misbehaving-" + MODE, "version": "1.0", "language": "python"}
 
 
@@ -62,24 +63,18 @@ if MODE == "absent":
 HTTPServer((os.environ["CONFORMANCE_HOST"], int(os.environ["CONFORMANCE_PORT"])), Handler).serve_forever()
 '''
 
-DOCKERFILE = f"""
-FROM {PYTHON_BASE}
-ARG MODE
-ENV MODE=$MODE PYTHONUNBUFFERED=1
-COPY misbehaving.py /misbehaving.py
-CMD ["python3", "/misbehaving.py"]
-"""
-
 
 def misbehaving_image(mode: str) -> str:
     return f"offline-conformance/test-misbehaving:{mode}"
 
 
 def build_misbehaving(engine: DockerClient, mode: str, context: Path) -> str:
-    """The image of the client misbehaving as ``mode`` says, built in ``context``."""
+    """The image of the client misbehaving as ``mode`` says, built in ``context``. The program is
+    its command line, so the image adds no layer to the base image, and its one instruction is
+    the one step the build takes (each step costs a copy of the base image on the vfs driver)."""
     context.mkdir(parents=True, exist_ok=True)
-    (context / "misbehaving.py").write_text(MISBEHAVING)
-    (context / "Dockerfile").write_text(DOCKERFILE)
+    command = json.dumps(["python3", "-u", "-c", MISBEHAVING, mode])
+    (context / "Dockerfile").write_text(f"FROM {PYTHON_BASE}\nCMD {command}\n")
     tag = misbehaving_image(mode)
-    engine.build(str(context), tag=tag, buildargs={"MODE": mode})
+    engine.build(str(context), tag=tag)
     return tag
