@@ -132,6 +132,23 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(
         ReportCollector(config, baseline=_baseline(config)), "offline-conformance-report"
     )
+    config.stash[MOCK_HOST] = _mock_host(config)
+
+
+MOCK_HOST = pytest.StashKey[str]()
+
+
+def _mock_host(config: pytest.Config) -> str:
+    """Where an embedded mock on the network listens: loopback, or the gateway of a container
+    client's bridge network, found now so that a network the engine lacks stops the run at once."""
+    network = config.getoption("container_network")
+    kind = resolve(config.getoption("client"), ALIASES).partition(":")[0]
+    if kind != "container" or network == HOST_NETWORK or config.getoption("dataverse_url"):
+        return LOOPBACK
+    try:
+        return gateway_address(network)
+    except ClientError as exc:
+        raise pytest.UsageError(f"--container-network {network}: {exc.message}") from None
 
 
 def _baseline(config: pytest.Config) -> dict[str, Any] | None:
@@ -211,14 +228,8 @@ def dataverse(request: pytest.FixtureRequest, client_under_test: ClientUnderTest
         reached = remote(url, option("--dataverse-admin-token"), option("--dataverse-ca"))
     elif client_under_test.kind == "inprocess":
         reached = embedded_inprocess(option("--dataverse-scale"))
-    elif client_under_test.kind == "container" and client_under_test.container.network != HOST_NETWORK:
-        try:
-            address = gateway_address(client_under_test.container.network)
-        except ClientError as exc:
-            raise pytest.UsageError(f"--container-network: {exc.message}") from None
-        reached = embedded_loopback(option("--dataverse-scale"), host=address)
     else:
-        reached = embedded_loopback(option("--dataverse-scale"), host=LOOPBACK)
+        reached = embedded_loopback(option("--dataverse-scale"), host=request.config.stash[MOCK_HOST])
     with reached as organization:
         note_mock(request.config, organization, embedded=not url)
         yield organization

@@ -215,6 +215,14 @@ def test_a_container_on_a_bridge_network_reaches_the_mock_at_the_gateway(
     assert report["run"]["mock"]["url"].startswith(f"http://{gateway_address(bridge_network)}:")
 
 
+@pytest.mark.usefixtures("docker_engine")
+def test_a_network_the_engine_lacks_stops_the_run_before_it_starts(tmp_path: Path) -> None:
+    command = _suite_command(tmp_path, REFERENCE, "--container-network", "offline-conformance-none")
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "the Docker engine has no network 'offline-conformance-none'" in done.stderr
+
+
 @pytest.mark.usefixtures("no_leftovers")
 def test_an_interrupted_run_removes_its_container(
     docker_engine: DockerClient, reference_image: dict[str, str | None], tmp_path: Path
