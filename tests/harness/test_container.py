@@ -223,23 +223,25 @@ def test_a_network_the_engine_lacks_stops_the_run_before_it_starts(tmp_path: Pat
     assert "the Docker engine has no network 'offline-conformance-none'" in done.stderr
 
 
+@pytest.mark.parametrize("workers", [0, 2], ids=["serial", "xdist"])
 @pytest.mark.usefixtures("no_leftovers")
-def test_an_interrupted_run_removes_its_container(
-    docker_engine: DockerClient, reference_image: dict[str, str | None], tmp_path: Path
+def test_an_interrupted_run_removes_its_containers(
+    docker_engine: DockerClient, reference_image: dict[str, str | None], tmp_path: Path, workers: int
 ) -> None:
     before = _our_containers(docker_engine)
+    command = _suite_command(tmp_path, REFERENCE, *(("-n", str(workers)) if workers else ()))
     run = subprocess.Popen(
-        _suite_command(tmp_path, REFERENCE), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     try:
         deadline = time.monotonic() + 60
-        while not _our_containers(docker_engine) - before:
+        while len(_our_containers(docker_engine) - before) < max(workers, 1):
             assert run.poll() is None and time.monotonic() < deadline, "no container was started"
             time.sleep(0.5)
         time.sleep(2)  # a scenario or two under way
-        run.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: every process of the run
         assert run.wait(timeout=60) == pytest.ExitCode.INTERRUPTED
     finally:
         if run.poll() is None:
-            run.kill()
+            os.killpg(run.pid, signal.SIGKILL)
             run.wait()
