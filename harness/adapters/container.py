@@ -58,6 +58,7 @@ from harness.errors import ClientCrashed, ClientError, ClientStartFailed, Client
 
 __all__ = [
     "BRIDGE_PORT",
+    "DEFAULT_START_TIMEOUT",
     "HOST_NETWORK",
     "LABEL",
     "ContainerConnection",
