@@ -323,7 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(dest="subcommand", required=True)
     smoke_parser = subcommands.add_parser("smoke", help="check that a client speaks the driver protocol")
     smoke_parser.add_argument(
-        "--client", required=True, help="inprocess:<module>:<attribute> or process:<command line>"
+        "--client",
+        required=True,
+        help="inprocess:<module>:<attribute>, process:<command line> or container:<image>",
     )
     smoke_parser.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait for each reply"

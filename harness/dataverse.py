@@ -6,7 +6,9 @@ Three ways, one ``Dataverse`` object:
   name (``dataverse.test``) and respx hands every httpx call to that host to the app, so no
   socket is opened; only a client running in this process can use it.
 - ``embedded_loopback()``: ``mock-dataverse serve`` as a child process on 127.0.0.1, for clients
-  in other processes.
+  in other processes (and containers on the host's network); ``host=`` names another local
+  address, such as a bridge network's gateway, for containers that cannot reach the host's
+  loopback.
 - ``remote(url)``: a mock already running (``--dataverse-url``).
 
 The harness itself (reset, tokens, the Web API calls scenarios arrange and check with) talks to
@@ -37,6 +39,7 @@ from mock_server.faults import InjectedConnectionFault
 
 __all__ = [
     "DEFAULT_SCALE",
+    "LOOPBACK",
     "Dataverse",
     "DataverseCallFailed",
     "embedded_inprocess",
@@ -47,6 +50,7 @@ __all__ = [
 API_PATH = "/api/data/v9.2/"
 EMBEDDED_ORIGIN = "https://dataverse.test"  # a reserved name: never resolved, only intercepted
 DEFAULT_SCALE = 1  # a small organization: scenarios arrange the rows they need
+LOOPBACK = "127.0.0.1"
 
 
 class DataverseCallFailed(AssertionError):
@@ -230,9 +234,10 @@ def stop(process: subprocess.Popen[str]) -> None:
 
 
 @contextlib.contextmanager
-def embedded_loopback(scale: int = DEFAULT_SCALE, seed: int = 1) -> Iterator[Dataverse]:
-    """``mock-dataverse serve`` on a free 127.0.0.1 port, plain HTTP, stopped on exit."""
-    process, server_url = launch("--scale", str(scale), "--seed", str(seed))
+def embedded_loopback(scale: int = DEFAULT_SCALE, seed: int = 1, host: str = LOOPBACK) -> Iterator[Dataverse]:
+    """``mock-dataverse serve`` on a free port of ``host`` (127.0.0.1 by default), plain HTTP,
+    stopped on exit."""
+    process, server_url = launch("--scale", str(scale), "--seed", str(seed), "--host", host)
     try:
         admin = httpx.Client(base_url=server_url, headers=_admin_headers(DEFAULT_ADMIN_TOKEN), timeout=60)
         dataverse = Dataverse(server_url, admin)

@@ -2,10 +2,11 @@
 
 A client is driven through one lifecycle, and each step raises only its own errors::
 
-    start       connect(spec) starts the transport: imports the object (in-process) or
-                spawns the child process (stdio)
+    start       connect(spec) starts the transport: imports the object (in-process),
+                spawns the child process (stdio) or starts the container (HTTP)
                   -> ClientStartFailed   bad spec, import error, command not found, a child
-                                         that dies before answering the handshake
+                                         that dies before answering the handshake, no engine,
+                                         no such image, a container that never listens
     handshake   the first message: both sides state their protocol version
                   -> VersionMismatch     the client speaks another protocol version
                   -> ProtocolError       the reply is not a valid handshake reply
@@ -14,7 +15,8 @@ A client is driven through one lifecycle, and each step raises only its own erro
                   -> ProtocolError       a reply that is not JSON, not an object, echoes the wrong
                                          id, or breaks the command's schema
                   -> ClientTimedOut      no reply in time (the child is then killed)
-                  -> ClientCrashed       the child exited, or the in-process object raised
+                  -> ClientCrashed       the child or container exited, or the in-process
+                                         object raised
                   -> ClientCommandError  not a failure of the client: it answered with a typed
                                          protocol error (``not_available_offline``, ...), which a
                                          scenario may well expect
@@ -39,7 +41,7 @@ escape as a harness crash.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Self
 
 __all__ = [
     "ClientCommandError",
@@ -82,6 +84,14 @@ class ClientError(Exception):
     def as_result(self) -> dict[str, str]:
         """The clean result a report records for this failure."""
         return {"outcome": "client_error", "kind": self.kind, "message": self.message}
+
+    def with_log(self, log: str) -> Self:
+        """This error with the client's last log lines added to its message, which is what a
+        report keeps: a client in a container has no stderr of its own for the harness to quote."""
+        if log.strip():
+            self.message += f"\n  client log (last lines):\n{log.rstrip()}"
+            self.args = (self.message,)
+        return self
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"

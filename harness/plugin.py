@@ -3,8 +3,9 @@
 Installed with the package (entry point ``pytest11``), it adds:
 
 - options: ``--client`` (``reference`` by default, or ``inprocess:<module>:<attribute>``,
-  ``process:<command line>``), ``--dataverse-url`` (a mock already running, instead of the
-  embedded one), ``--dataverse-admin-token``, ``--dataverse-ca``, ``--client-timeout``,
+  ``process:<command line>``, ``container:<image>``), ``--dataverse-url`` (a mock already
+  running, instead of the embedded one), ``--dataverse-admin-token``, ``--dataverse-ca``,
+  ``--client-timeout``, ``--container-network``, ``--container-start-timeout``,
   ``--report-dir``, ``--baseline``, ``--expectations`` (declared exceptions);
 - requirement tags: ``@MO-ENT-001`` on a scenario becomes the marker ``MO-ENT-001`` (so
   ``-m MO-ENT-001`` selects it) and ``requirement("MO-ENT-001")``, which reports read. Every ID
@@ -20,22 +21,42 @@ Installed with the package (entry point ``pytest11``), it adds:
   ``--baseline`` was given.
 
 The embedded organization is in this process for an in-process client (respx routes its calls)
-and on loopback for a client in another process.
+and on loopback for a client in another process or in a container on the host network; for a
+container on a bridge network it listens on the network's gateway address instead, the host's
+address its containers reach. A container client's image is recorded as its identity, and a
+scenario it fails gets the container's log lines of that scenario as a report section.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from harness.adapters.connect import ClientSession, resolve, start_client
+from harness.adapters.container import (
+    DEFAULT_START_TIMEOUT,
+    HOST_NETWORK,
+    ContainerConnection,
+    ContainerSettings,
+    gateway_address,
+)
 from harness.adapters.process import DEFAULT_TIMEOUT
-from harness.dataverse import DEFAULT_SCALE, Dataverse, embedded_inprocess, embedded_loopback, remote
+from harness.dataverse import (
+    DEFAULT_SCALE,
+    LOOPBACK,
+    Dataverse,
+    embedded_inprocess,
+    embedded_loopback,
+    remote,
+)
 from harness.device import Device
+from harness.errors import ClientError
 from harness.report import ReportCollector, note_client, note_mock
 from harness.report.diff import ReportInputError, load_report
 from harness.report.expectations import Expectations, ExpectationsError
@@ -51,8 +72,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--client",
         default="reference",
-        help="the client under test: 'reference', 'inprocess:<module>:<attribute>' or "
-        "'process:<command line>' (default: reference)",
+        help="the client under test: 'reference', 'inprocess:<module>:<attribute>', "
+        "'process:<command line>' or 'container:<image>' (default: reference)",
     )
     group.addoption(
         "--dataverse-url",
@@ -74,6 +95,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=float,
         default=DEFAULT_TIMEOUT,
         help=f"seconds a process client may take to answer one request (default {DEFAULT_TIMEOUT:g})",
+    )
+    group.addoption(
+        "--container-network",
+        default=HOST_NETWORK,
+        metavar="NAME",
+        help="the Docker network of a container client: 'host' (default; the mock listens on "
+        "127.0.0.1), or a bridge network such as 'bridge' (the mock listens on its gateway address)",
+    )
+    group.addoption(
+        "--container-start-timeout",
+        type=float,
+        default=DEFAULT_START_TIMEOUT,
+        help=f"seconds a container client may take to answer its first request "
+        f"(default {DEFAULT_START_TIMEOUT:g})",
     )
     group.addoption(
         "--report-dir",
@@ -107,6 +142,23 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{requirement.id}: {requirement.statement}")
     collector = ReportCollector(config, baseline=_baseline(config), expectations=_expectations(config))
     config.pluginmanager.register(collector, "offline-conformance-report")
+    config.stash[MOCK_HOST] = _mock_host(config)
+
+
+MOCK_HOST = pytest.StashKey[str]()
+
+
+def _mock_host(config: pytest.Config) -> str:
+    """Where an embedded mock on the network listens: loopback, or the gateway of a container
+    client's bridge network, found now so that a network the engine lacks stops the run at once."""
+    network = config.getoption("container_network")
+    kind = resolve(config.getoption("client"), ALIASES).partition(":")[0]
+    if kind != "container" or network == HOST_NETWORK or config.getoption("dataverse_url"):
+        return LOOPBACK
+    try:
+        return gateway_address(network)
+    except ClientError as exc:
+        raise pytest.UsageError(f"--container-network {network}: {exc.message}") from None
 
 
 def _baseline(config: pytest.Config) -> dict[str, Any] | None:
@@ -147,18 +199,28 @@ def pytest_bdd_apply_tag(tag: str, function: object) -> object:
 class ClientUnderTest:
     """The session's client: started on first use, started again after a failure."""
 
-    def __init__(self, spec: str, timeout: float) -> None:
-        self.spec, self.timeout = spec, timeout
+    def __init__(self, spec: str, timeout: float, container: ContainerSettings) -> None:
+        self.spec, self.timeout, self.container = spec, timeout, container
         self.session: ClientSession | None = None
 
     @property
     def kind(self) -> str:
         return resolve(self.spec, ALIASES).partition(":")[0]
 
-    def start(self) -> ClientSession:
+    def start(self, dataverse: Dataverse) -> ClientSession:
+        """The running client, started first if need be; a container is told where ``dataverse`` is."""
         if self.session is None:
-            self.session = start_client(self.spec, timeout=self.timeout, aliases=ALIASES)
+            container = replace(
+                self.container, dataverse_url=dataverse.server_url, dataverse_token=dataverse.admin_token
+            )
+            self.session = start_client(self.spec, timeout=self.timeout, aliases=ALIASES, container=container)
         return self.session
+
+    @property
+    def in_container(self) -> ContainerConnection | None:
+        """The running client's container, when it runs in one."""
+        connection = self.session.connection if self.session is not None else None
+        return connection if isinstance(connection, ContainerConnection) else None
 
     def discard(self) -> None:
         """Drop a client that failed, so the next scenario starts a fresh one."""
@@ -169,9 +231,11 @@ class ClientUnderTest:
 
 @pytest.fixture(scope="session")
 def client_under_test(request: pytest.FixtureRequest) -> Iterator[ClientUnderTest]:
-    client = ClientUnderTest(
-        request.config.getoption("--client"), request.config.getoption("--client-timeout")
+    option = request.config.getoption
+    container = ContainerSettings(
+        network=option("--container-network"), start_timeout=option("--container-start-timeout")
     )
+    client = ClientUnderTest(option("--client"), option("--client-timeout"), container)
     yield client
     client.discard()
 
@@ -186,7 +250,7 @@ def dataverse(request: pytest.FixtureRequest, client_under_test: ClientUnderTest
     elif client_under_test.kind == "inprocess":
         reached = embedded_inprocess(option("--dataverse-scale"))
     else:
-        reached = embedded_loopback(option("--dataverse-scale"))
+        reached = embedded_loopback(option("--dataverse-scale"), host=request.config.stash[MOCK_HOST])
     with reached as organization:
         note_mock(request.config, organization, embedded=not url)
         yield organization
@@ -205,9 +269,30 @@ def device(
     request: pytest.FixtureRequest, organization: Dataverse, client_under_test: ClientUnderTest
 ) -> Iterator[Device]:
     """The client under test as one scenario's device (not yet signed in)."""
-    session = client_under_test.start()
-    note_client(request.config, session.implementation)
+    session = client_under_test.start(organization)
+    container = client_under_test.in_container
+    note_client(request.config, session.implementation, image=container.image if container else None)
+    if container is not None:
+        request.node.stash[SCENARIO_CONTAINER] = (container, time.time())
     device = Device(session, organization)
     yield device
     if device.failed:
         client_under_test.discard()
+
+
+SCENARIO_CONTAINER = pytest.StashKey[tuple[ContainerConnection, float]]()  # and when the scenario began
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A scenario that failed with a client in a container gets the container's log lines of that
+    scenario as a report section ("client log")."""
+    report = yield
+    if report.failed and SCENARIO_CONTAINER in item.stash:
+        container, began = item.stash[SCENARIO_CONTAINER]
+        log = container.logs(since=began)
+        if log.strip():
+            report.sections.append(("client log", log))
+    return report

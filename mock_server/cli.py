@@ -1,7 +1,8 @@
 """``mock-dataverse``: run the mock Dataverse from a shell.
 
-``mock-dataverse serve`` binds 127.0.0.1, prints one line with the Web API base URL once it
-accepts connections, and serves until interrupted.
+``mock-dataverse serve`` binds 127.0.0.1 (or the address ``--host`` names, for clients in
+containers on a bridge network), prints one line with the Web API base URL once it accepts
+connections, and serves until interrupted.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from mock_server.store.database import MEMORY
 HOST = "127.0.0.1"
 
 
-def self_signed(directory: Path) -> tuple[Path, Path, Path]:
-    """A throwaway CA and a server certificate for 127.0.0.1/localhost, written to ``directory``.
-    Returns (CA certificate, server certificate chain, server key)."""
+def self_signed(directory: Path, host: str = HOST) -> tuple[Path, Path, Path]:
+    """A throwaway CA and a server certificate for 127.0.0.1/localhost (and ``host``), written to
+    ``directory``. Returns (CA certificate, server certificate chain, server key)."""
     import trustme
 
     ca = trustme.CA()
-    server = ca.issue_cert(HOST, "localhost")
+    server = ca.issue_cert(*dict.fromkeys((HOST, "localhost", host)))
     directory.mkdir(parents=True, exist_ok=True)
     ca_path, cert_path, key_path = (
         directory / "ca.pem",
@@ -48,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the Web API on 127.0.0.1")
+    serve.add_argument(
+        "--host",
+        default=HOST,
+        help="address to listen on (default %(default)s, reachable from this machine only); e.g. a "
+        "Docker bridge network's gateway address, for clients in containers on that network",
+    )
     serve.add_argument("--port", type=int, default=8443, help="port to listen on; 0 picks a free one")
     serve.add_argument("--db", default=MEMORY, help="SQLite file that survives restarts (default: in memory)")
     serve.add_argument("--seed", type=int, default=1, help="seed of the generated data (default 1)")
@@ -89,7 +96,9 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     cert, key = args.tls_cert, args.tls_key
     if args.tls_self_signed:
-        ca, cert, key = self_signed(args.tls_dir or Path(tempfile.mkdtemp(prefix="mock-dataverse-tls-")))
+        ca, cert, key = self_signed(
+            args.tls_dir or Path(tempfile.mkdtemp(prefix="mock-dataverse-tls-")), args.host
+        )
         print(f"mock-dataverse: CA certificate {ca}", file=sys.stderr, flush=True)
     app = create_app(
         Settings(
@@ -99,7 +108,11 @@ def serve(args: argparse.Namespace) -> int:
     # IPPROTO_TCP explicitly: asyncio only turns Nagle off (TCP_NODELAY) on sockets that say so.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, args.port))
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        print(f"mock-dataverse: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
     sock.listen(2048)  # connections queue from now on, so the URL can be printed before serving
     port = sock.getsockname()[1]
     scheme = "https" if cert else "http"
@@ -109,7 +122,7 @@ def serve(args: argparse.Namespace) -> int:
     # What start-up built (schema, tables, compiled statements) lives as long as the server: keep the
     # garbage collector from walking it again and again while requests are served.
     gc.freeze()
-    print(f"mock-dataverse: serving {scheme}://{HOST}:{port}/api/data/v9.2/", flush=True)
+    print(f"mock-dataverse: serving {scheme}://{args.host}:{port}/api/data/v9.2/", flush=True)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 

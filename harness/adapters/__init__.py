@@ -2,6 +2,7 @@
 
 from harness.adapters.connect import KINDS, ClientSession, connect, handshake, resolve, start_client
 from harness.adapters.connection import Connection, SupportsHandle
+from harness.adapters.container import ContainerConnection, ContainerSettings
 from harness.adapters.inprocess import InProcessConnection
 from harness.adapters.process import DEFAULT_TIMEOUT, ProcessConnection
 
@@ -10,6 +11,8 @@ __all__ = [
     "KINDS",
     "ClientSession",
     "Connection",
+    "ContainerConnection",
+    "ContainerSettings",
     "InProcessConnection",
     "ProcessConnection",
     "SupportsHandle",

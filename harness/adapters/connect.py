@@ -4,9 +4,11 @@
 
 - ``inprocess:<module>:<attribute>``: a Python object with ``handle(message)``
 - ``process:<command line>``: a child process speaking JSON lines over stdio
+- ``container:<image>``: a container started from a local image, spoken to over HTTP
+  (``ContainerSettings`` say on which network, and where the mock is)
 
-An alias (``reference``, which the plugin will add) maps a short name to a full spec through the
-``aliases`` argument; containers come later. ``start_client(spec)`` then sends the handshake,
+An alias (``reference``, which the plugin adds) maps a short name to a full spec through the
+``aliases`` argument. ``start_client(spec)`` then sends the handshake,
 checks the version, and returns a ``ClientSession`` that sends typed commands with fresh ids. A
 report names the client by what it said in the handshake, not by the transport that reached it.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, TypeVar
 
+from harness.adapters.container import ContainerConnection, ContainerSettings
 from harness.adapters.inprocess import InProcessConnection
 from harness.adapters.process import DEFAULT_TIMEOUT, ProcessConnection
 from harness.errors import (
@@ -40,7 +43,7 @@ __all__ = ["KINDS", "ClientSession", "connect", "handshake", "resolve", "start_c
 
 ResultT = TypeVar("ResultT")
 
-KINDS = ("inprocess", "process")
+KINDS = ("inprocess", "process", "container")
 
 
 def resolve(spec: str, aliases: Mapping[str, str] | None = None) -> str:
@@ -49,9 +52,14 @@ def resolve(spec: str, aliases: Mapping[str, str] | None = None) -> str:
 
 
 def connect(
-    spec: str, *, timeout: float = DEFAULT_TIMEOUT, aliases: Mapping[str, str] | None = None
+    spec: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    aliases: Mapping[str, str] | None = None,
+    container: ContainerSettings | None = None,
 ) -> Connection:
-    """Start the transport ``spec`` (or the alias ``spec``) names; no message is sent yet."""
+    """Start the transport ``spec`` (or the alias ``spec``) names; no message is sent yet.
+    ``container`` applies to a ``container:`` spec only."""
     spec = resolve(spec, aliases)
     kind, sep, target = spec.partition(":")
     if not sep or not target.strip():
@@ -63,6 +71,8 @@ def connect(
         return InProcessConnection.from_reference(target)
     if kind == "process":
         return ProcessConnection(target, timeout=timeout)
+    if kind == "container":
+        return ContainerConnection(target.strip(), timeout=timeout, settings=container)
     raise ClientStartFailed(f"unknown client kind {kind!r} in {spec!r}; known kinds: {', '.join(KINDS)}")
 
 
@@ -82,10 +92,14 @@ def handshake(connection: Connection, request_id: int = 0) -> HandshakeResult:
 
 
 def start_client(
-    spec: str, *, timeout: float = DEFAULT_TIMEOUT, aliases: Mapping[str, str] | None = None
+    spec: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    aliases: Mapping[str, str] | None = None,
+    container: ContainerSettings | None = None,
 ) -> ClientSession:
     """Connect, shake hands and return a session; the transport is closed on any failure."""
-    connection = connect(spec, timeout=timeout, aliases=aliases)
+    connection = connect(spec, timeout=timeout, aliases=aliases, container=container)
     try:
         result = handshake(connection)
     except ClientCrashed as exc:

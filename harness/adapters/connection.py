@@ -1,7 +1,7 @@
 """The one shape every transport has, and the checks every transport makes on the wire.
 
 A ``Connection`` sends one request object and returns the client's reply object; the in-process,
-stdio and (later) container adapters all implement it, so the rest of the harness never knows how
+stdio and container adapters all implement it, so the rest of the harness never knows how
 a client is reached. Transports check only what routing needs on the way out (an object with
 ``cmd`` and ``id``: full request validation is ``Command.to_request``'s job, which lets the smoke
 check send deliberately malformed requests) and everything on the way back: the reply must be a
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from harness.errors import ProtocolError
+from harness.errors import ClientCrashed, ClientError, ProtocolError
 from harness.protocol.registry import (
     command_names,
     envelope_validator,
@@ -22,7 +22,7 @@ from harness.protocol.registry import (
     validate,
 )
 
-__all__ = ["Connection", "SupportsHandle", "check_request", "check_response", "json_copy"]
+__all__ = ["Connection", "SupportsHandle", "check_request", "check_response", "encode_request", "json_copy"]
 
 JSONObject = dict[str, Any]
 
@@ -51,6 +51,18 @@ def check_request(message: object) -> str:
     assert isinstance(message, dict)
     cmd: str = message["cmd"]
     return cmd
+
+
+def encode_request(message: JSONObject, failure: ClientError | None) -> tuple[str, str]:
+    """The request's ``cmd`` and its JSON text, for a transport that sends text; a connection that
+    failed earlier (``failure``) can no longer be trusted with a request."""
+    if failure is not None:
+        raise ClientCrashed(f"the client is no longer usable after an earlier failure: {failure}")
+    cmd = check_request(message)
+    try:
+        return cmd, json.dumps(message, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ProtocolError(f"the {cmd!r} request is not JSON-serializable: {exc}") from exc
 
 
 def json_copy(value: object, what: str) -> JSONObject:

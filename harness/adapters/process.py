@@ -28,7 +28,7 @@ import threading
 from collections import deque
 from typing import IO, TYPE_CHECKING, Any
 
-from harness.adapters.connection import check_request, check_response
+from harness.adapters.connection import check_response, encode_request
 from harness.errors import ClientCrashed, ClientError, ClientStartFailed, ClientTimedOut, ProtocolError
 
 if TYPE_CHECKING:
@@ -97,13 +97,7 @@ class ProcessConnection:
     # -- Connection ------------------------------------------------------------------------------
 
     def request(self, message: JSONObject) -> JSONObject:
-        if self._failure is not None:
-            raise ClientCrashed(f"the client is no longer usable after an earlier failure: {self._failure}")
-        cmd = check_request(message)
-        try:
-            line = json.dumps(message, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise ProtocolError(f"the {cmd!r} request is not JSON-serializable: {exc}") from exc
+        cmd, line = encode_request(message, self._failure)
         self._write(cmd, line)
         raw = self._read_line(cmd)
         try:

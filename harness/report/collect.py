@@ -50,7 +50,7 @@ IDENTITY = pytest.StashKey[dict[str, Any] | None]()
 
 
 def note_client(
-    config: pytest.Config, implementation: Implementation, image: Mapping[str, str] | None = None
+    config: pytest.Config, implementation: Implementation, image: Mapping[str, str | None] | None = None
 ) -> None:
     """Remember who the client under test said it is in the handshake, and the container image
     it ran from (``reference``, ``id``, ``digest``) when it ran in one."""

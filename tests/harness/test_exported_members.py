@@ -12,6 +12,8 @@ SURFACES = {
         "KINDS",
         "ClientSession",
         "Connection",
+        "ContainerConnection",
+        "ContainerSettings",
         "InProcessConnection",
         "ProcessConnection",
         "SupportsHandle",

@@ -1,12 +1,16 @@
-"""``python -m clients.reference`` speaks newline-delimited JSON on stdin/stdout."""
+"""``python -m clients.reference`` speaks newline-delimited JSON on stdin/stdout, and with
+``--http`` one request per POST (the container transport)."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import socket
 import subprocess
 import sys
 
+import httpx
 import pytest
 
 from clients.reference import ReferenceClient
@@ -37,6 +41,35 @@ def test_the_stdio_entry_point_answers_a_handshake() -> None:
         },
         {"id": 2, "result": {}},
     ]
+
+
+def test_the_http_entry_point_answers_each_post_and_stops_after_shutdown() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {**os.environ, "CONFORMANCE_HOST": "127.0.0.1", "CONFORMANCE_PORT": str(port)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "clients.reference", "--http"],
+        env=environment,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        assert server.stderr.readline().strip() == f"reference client: listening on http://127.0.0.1:{port}/"
+        url = f"http://127.0.0.1:{port}/"
+        handshake = httpx.post(url, json={"id": "a", "cmd": "handshake", "protocol_version": 1}).json()
+        assert handshake["id"] == "a" and handshake["result"]["protocol_version"] == 1
+        garbled = httpx.post(url, content=b"not json").json()
+        assert (garbled["id"], garbled["error"]["code"]) == (None, "invalid_request")
+        assert httpx.post(url, json={"id": 2, "cmd": "shutdown"}).json() == {"id": 2, "result": {}}
+        assert server.wait(timeout=10) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        if server.stderr is not None:
+            server.stderr.close()
 
 
 def test_bad_lines_get_typed_errors_and_the_loop_goes_on() -> None:
