@@ -6,10 +6,12 @@ puts the suite against every mutant (or a sample, ``--only``), each in its own p
 (``--jobs`` at a time), on the scenarios of the requirements the mutant violates (``-m``), or
 on the whole suite (``--full``). It reads each run's ``conformance.json``:
 
-- ``killed``: a scenario failed or errored (the scenarios are listed in ``killed_by``);
+- ``killed``: a scenario failed, or the client crashed, hung or broke the protocol in one (the
+  scenarios are listed in ``killed_by``);
 - ``survived``: no scenario failed: the suite has a hole (strengthen the scenario, never weaken
   the mutant);
-- ``broken``: the run could not start, the mutant's client could not start, or no report came
+- ``broken``: the run could not start, the mutant's client could not start, the harness itself
+  failed in a scenario (a fixture, an undefined step, a dead worker), or no usable report came
   out of it.
 
 It writes ``mutants.json`` (schema ``harness/report/schema/mutants-v1.json``, fields in
@@ -57,6 +59,9 @@ RUN_TIMEOUT = 900.0  # seconds one mutant's pytest run may take before it counts
 _STATUSES = ("killed", "survived", "broken")
 _KILLING = ("failed", "error")
 _CLIENT_DID_NOT_START = "start_failed"
+# Errors that are the client's doing (a crash, a hang, garbage): they kill a mutant. Any other
+# error kind (a fixture, an undefined step, a dead worker) is the harness's, and breaks the run.
+_CLIENT_ERRORS = frozenset({"client_error", "version_mismatch", "protocol_error", "timed_out", "crashed"})
 _OUTPUT_TAIL = 2000  # characters of a broken run's output kept in its message
 
 
@@ -125,7 +130,11 @@ def run_one(mutant: Mutant, options: Options, workspace: Path) -> dict[str, Any]
         output = (completed.stdout + completed.stderr).strip()[-_OUTPUT_TAIL:]
         message = f"no report (pytest exit code {completed.returncode}): {output}"
         return _entry(mutant, "broken", duration, message=message)
-    return judge(mutant, json.loads(report.read_text(encoding="utf-8")), duration)
+    try:
+        document = load_report(report)
+    except ReportInputError as exc:
+        return _entry(mutant, "broken", duration, message=f"its report is unusable: {exc}")
+    return judge(mutant, document, duration)
 
 
 def judge(mutant: Mutant, report: dict[str, Any], duration: float) -> dict[str, Any]:
@@ -140,6 +149,18 @@ def judge(mutant: Mutant, report: dict[str, Any], duration: float) -> dict[str, 
             duration,
             scenarios_run=len(scenarios),
             message=f"the mutant client did not start: {''.join(first_line)}",
+        )
+    harness_errors = [
+        s for s in scenarios if s["outcome"] == "error" and s["error_kind"] not in _CLIENT_ERRORS
+    ]
+    if harness_errors:
+        first = harness_errors[0]
+        return _entry(
+            mutant,
+            "broken",
+            duration,
+            scenarios_run=len(scenarios),
+            message=f"the harness failed, not the client: {first['id']} ({first['error_kind']})",
         )
     killed_by = [
         {"scenario": s["id"], "outcome": s["outcome"], "error_kind": s["error_kind"]}

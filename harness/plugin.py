@@ -94,7 +94,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--client-timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
-        help=f"seconds a process client may take to answer one request (default {DEFAULT_TIMEOUT:g})",
+        help=f"seconds a process or container client may take to answer one request "
+        f"(default {DEFAULT_TIMEOUT:g})",
     )
     group.addoption(
         "--container-network",

@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="mock-dataverse", description="A local mock of the Dataverse Web API."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the Web API on 127.0.0.1")
+    serve = commands.add_parser("serve", help="serve the Web API (on 127.0.0.1 unless --host)")
     serve.add_argument(
         "--host",
         default=HOST,

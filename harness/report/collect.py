@@ -25,7 +25,7 @@ from harness.errors import ClientError
 from harness.report import _compat
 from harness.report.diff import Comparison, compare, render_text
 from harness.report.document import RunFacts, build_document, distribution_version, features_hash
-from harness.report.expectations import Expectations
+from harness.report.expectations import Expectations, declarations_hold
 from harness.report.model import FailingStep, Outcome, ScenarioRecord, Verdict, judge, roll_up
 from harness.report.output import write_reports
 from harness.requirements import catalogue
@@ -81,6 +81,7 @@ class ReportCollector:
     config: pytest.Config
     baseline: dict[str, Any] | None = None  # the --baseline report, already validated
     expectations: Expectations | None = None  # the --expectations file, already validated
+    unmatched_entries: list[str] | None = None  # its ids that name no collected scenario
     records: dict[str, ScenarioRecord] = field(default_factory=dict)  # by pytest node id
     feature_paths: dict[str, str] = field(default_factory=dict)  # feature file -> absolute path
     client: dict[str, Any] | None = None
@@ -98,17 +99,22 @@ class ReportCollector:
 
     # --- where the scenarios are collected (in every process) ---------------------------------
 
+    @pytest.hookimpl(tryfirst=True)  # before -m and -k deselect: an entry may name any scenario
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        """Mark each scenario a declared exception in force names as a strict expected failure."""
+        """Mark each scenario a declared exception in force names as a strict expected failure,
+        and note the entries that name no scenario at all."""
         if self.expectations is None:
             return
+        collected = []
         for item in items:
             identity = self._identity(item)
             if identity is None:
                 continue
+            collected.append((identity["id"], identity["requirements"]))
             entry = self.expectations.declared(identity["id"], identity["requirements"])
             if entry is not None:
                 item.add_marker(pytest.mark.xfail(reason=entry.xfail_reason, strict=True))
+        self.unmatched_entries = self.expectations.unmatched(collected)
 
     # --- where the scenario runs -------------------------------------------------------------
 
@@ -138,6 +144,8 @@ class ReportCollector:
                 payload["client"] = self.config.stash[CLIENT_FACTS]
             if MOCK_FACTS in self.config.stash:
                 payload["mock"] = self.config.stash[MOCK_FACTS]
+            if self.unmatched_entries is not None:  # collected by the worker, judged at the end
+                payload["unmatched_entries"] = self.unmatched_entries
             report.user_properties.append((PROPERTY, payload))
         return report
 
@@ -166,6 +174,8 @@ class ReportCollector:
         if (worker := getattr(getattr(report, "node", None), "workerinput", {}).get("workerid")) is not None:
             self.workers.add(worker)
         self.mock = self.mock or payload.get("mock")
+        if self.unmatched_entries is None:
+            self.unmatched_entries = payload.get("unmatched_entries")
         fold(record, report, payload)
 
     # --- at the end ------------------------------------------------------------------------
@@ -186,11 +196,14 @@ class ReportCollector:
         records = sorted(self.records.values(), key=lambda r: (r.feature_file, r.line, r.id))
         results = roll_up(records, catalogue())
         declared: dict[str, Any] | None = None
-        reviewed = self.expectations.review(records) if self.expectations is not None else []
+        reviewed = []
         if self.expectations is not None:
+            unmatched = self.unmatched_entries
+            if unmatched is None:  # no scenario reported back: nothing was collected to match
+                unmatched = [entry.id for entry in self.expectations.entries]
+            reviewed = self.expectations.review(records, unmatched)
             declared = {"file": str(self.expectations.path), "entries": reviewed}
-        held = all(entry["status"] == "held" for entry in reviewed)
-        self.verdict = judge(results, declarations_hold=held)
+        self.verdict = judge(results, declarations_hold=declarations_hold(reviewed, records))
         facts = RunFacts(
             started=self.started,
             finished=dt.datetime.now(dt.UTC),

@@ -19,7 +19,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from harness.report.document import ReportSchemaError, validate_document
+from harness.report.document import ReportSchemaError, client_name, validate_document
 from harness.report.markdown import OUTCOMES, VERDICTS, table_cell
 from harness.report.model import Outcome, worst
 
@@ -86,13 +86,7 @@ class RunSide:
 
     @classmethod
     def of(cls, document: dict[str, Any], label: str) -> RunSide:
-        client = document["client"]
-        named = (
-            f"{client['name']} {client['version']} ({client['language']})"
-            if client["name"]
-            else client["spec"]
-        )
-        return cls(label, document["verdict"], named, document["run"]["started"])
+        return cls(label, document["verdict"], client_name(document), document["run"]["started"])
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,15 @@ class RunFacts:
     workers: int  # pytest-xdist workers; 0 for a run in one process
 
 
+def client_name(document: dict[str, Any]) -> str:
+    """How every rendering names a report's client: what it said in the handshake, or else the
+    ``--client`` spec it was started from."""
+    client = document["client"]
+    if client["name"] is None:
+        return str(client["spec"])
+    return f"{client['name']} {client['version']} ({client['language']})"
+
+
 def distribution_version() -> str | None:
     """The installed version of the harness (and of the mock, which ships with it)."""
     try:

@@ -26,7 +26,9 @@ import yaml
 
 from harness.report.model import Outcome, ScenarioRecord
 
-__all__ = ["Expectation", "Expectations", "ExpectationsError"]
+__all__ = ["BROKEN_DECLARATIONS", "Expectation", "Expectations", "ExpectationsError", "declarations_hold"]
+
+BROKEN_DECLARATIONS = frozenset({"unexpected_pass", "unmatched", "expired"})
 
 
 class ExpectationsError(Exception):
@@ -94,21 +96,32 @@ class Expectations:
         ]
         return min(matching, key=lambda e: e.id != scenario_id, default=None)
 
-    def review(self, records: Iterable[ScenarioRecord]) -> list[dict[str, Any]]:
-        """Each entry, with the scenarios it matched and whether the declaration held."""
-        records = list(records)
+    def unmatched(self, collected: Iterable[tuple[str, Iterable[str]]]) -> list[str]:
+        """The ids of the entries that match none of the ``collected`` (scenario id, requirements)."""
+        collected = [(sid, tuple(requirements)) for sid, requirements in collected]
+        return [e.id for e in self.entries if not any(e.matches(sid, rids) for sid, rids in collected)]
+
+    def review(self, records: Iterable[ScenarioRecord], unmatched: Iterable[str]) -> list[dict[str, Any]]:
+        """Each entry, with the scenarios it matched and its status; ``unmatched`` are the ids
+        that matched nothing the run collected."""
+        records, unmatched = list(records), set(unmatched)
         reviewed = []
         for entry in self.entries:
             matched = [r for r in records if self.declared(r.id, r.requirements) is entry]
+            outcomes = {r.outcome for r in matched}
             if not entry.in_force(self.today):
                 status = "expired"
                 matched = [r for r in records if entry.matches(r.id, r.requirements)]
-            elif not matched:
+            elif entry.id in unmatched:
                 status = "unmatched"
-            elif any(r.outcome is Outcome.UNEXPECTED_PASS for r in matched):
+            elif not matched:
+                status = "not_run"
+            elif Outcome.UNEXPECTED_PASS in outcomes:
                 status = "unexpected_pass"
-            else:
+            elif outcomes == {Outcome.EXPECTED_FAILURE}:
                 status = "held"
+            else:
+                status = "not_judged"
             reviewed.append(
                 {
                     "id": entry.id,
@@ -120,6 +133,16 @@ class Expectations:
                 }
             )
         return reviewed
+
+
+def declarations_hold(reviewed: Iterable[dict[str, Any]], records: Iterable[ScenarioRecord]) -> bool:
+    """Whether the run's declarations held: no entry passed, matched nothing or expired, and
+    every expected failure was declared by an entry."""
+    reviewed = list(reviewed)
+    if any(entry["status"] in BROKEN_DECLARATIONS for entry in reviewed):
+        return False
+    declared = {sid for entry in reviewed for sid in entry["scenarios"]}
+    return all(r.id in declared for r in records if r.outcome is Outcome.EXPECTED_FAILURE)
 
 
 def _dates_as_text(data: Any) -> Any:

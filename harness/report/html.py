@@ -17,28 +17,25 @@ from typing import Any
 
 import jinja2
 
+from harness.report.document import client_name
 from harness.report.markdown import EXCEPTION_STATUS
-from harness.report.model import SEVERITY, Outcome
+from harness.report.model import SEVERITY, Outcome, Verdict
 from harness.requirements import Catalogue, Command
 
 __all__ = ["render_comparison", "render_html", "render_mutants"]
 
-OUTCOME_LABELS = {
-    "passed": ("✓", "passed"),
-    "failed": ("✗", "failed"),
-    "error": ("!", "error"),
-    "skipped": ("-", "skipped"),
-    "expected_failure": ("✗", "expected failure"),
-    "unexpected_pass": ("✓!", "unexpected pass"),
-    "not_applicable": ("n/a", "not applicable"),
-    "not_run": ("·", "not run"),
+OUTCOME_MARKS = {
+    Outcome.PASSED: "✓",
+    Outcome.FAILED: "✗",
+    Outcome.ERROR: "!",
+    Outcome.SKIPPED: "-",
+    Outcome.EXPECTED_FAILURE: "✗",
+    Outcome.UNEXPECTED_PASS: "✓!",
+    Outcome.NOT_APPLICABLE: "n/a",
+    Outcome.NOT_RUN: "·",
 }
-VERDICT_LABELS = {
-    "conformant": "Conformant",
-    "conformant_with_exceptions": "Conformant with declared exceptions",
-    "not_conformant": "Not conformant",
-    "incomplete": "Incomplete",
-}
+OUTCOME_LABELS = {outcome.value: (mark, outcome.label) for outcome, mark in OUTCOME_MARKS.items()}
+VERDICT_LABELS = {verdict.value: verdict.headline for verdict in Verdict}
 COMMAND_LABELS = {
     Command.CREATE: "Create",
     Command.READ: "Read",
@@ -74,7 +71,7 @@ def render_html(
     scenarios = {scenario["id"]: scenario for scenario in document["scenarios"]}
     return _environment().get_template("conformance.html.j2").render(
         document=document,
-        client_name=_client_name(document),
+        client_name=client_name(document),
         matrix=entity_matrix(document, catalogue),
         commands=[(command.value, COMMAND_LABELS[command]) for command in Command],
         sections=_sections(document, catalogue),
@@ -92,7 +89,7 @@ def render_mutants(mutants: dict[str, Any]) -> str:
 
 def render_comparison(documents: Sequence[tuple[str, dict[str, Any]]], catalogue: Catalogue) -> str:
     """One page with a column per run: each run's verdict, then every requirement's outcome."""
-    columns = [(label, _client_name(document), document) for label, document in documents]
+    columns = [(label, client_name(document), document) for label, document in documents]
     outcomes = [
         {requirement["id"]: requirement["outcome"] for requirement in document["requirements"]}
         for _, document in documents
@@ -159,13 +156,6 @@ def _tally(outcomes: Iterable[str]) -> dict[str, int]:
     """How many of each outcome, in the order of ``OUTCOME_LABELS``, zeros left out."""
     found = list(outcomes)
     return {outcome: found.count(outcome) for outcome in OUTCOME_LABELS if outcome in found}
-
-
-def _client_name(document: dict[str, Any]) -> str:
-    client = document["client"]
-    if client["name"] is None:
-        return f"--client {client['spec']}"
-    return f"{client['name']} {client['version']} ({client['language']})"
 
 
 def _mutant_rows(mutants: dict[str, Any]) -> list[dict[str, Any]]:

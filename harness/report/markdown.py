@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.report.document import client_name
+from harness.report.model import Outcome, Verdict
 from harness.requirements import Catalogue
 
 __all__ = ["OUTCOMES", "VERDICTS", "render_comparison_summary", "render_summary", "table_cell"]
 
-VERDICTS = {
-    "conformant": "✅ Conformant",
-    "conformant_with_exceptions": "☑️ Conformant with declared exceptions",
-    "not_conformant": "❌ Not conformant",
-    "incomplete": "⚠️ Incomplete",
+VERDICT_ICONS = {
+    Verdict.CONFORMANT: "✅",
+    Verdict.CONFORMANT_WITH_EXCEPTIONS: "☑️",
+    Verdict.NOT_CONFORMANT: "❌",
+    Verdict.INCOMPLETE: "⚠️",
 }
+VERDICTS = {verdict.value: f"{icon} {verdict.headline}" for verdict, icon in VERDICT_ICONS.items()}
 VERDICT_NOTES = {
     "conformant": "every requirement of the catalogue passed.",
     "conformant_with_exceptions": "every requirement passed or failed exactly as the expectations declared.",
@@ -30,28 +33,31 @@ EXCEPTION_STATUS = {
     "unexpected_pass": "❗ passed: remove the entry",
     "unmatched": "❗ matches no scenario of the run",
     "expired": "❗ expired",
-}
-OUTCOMES = {
-    "passed": "✅ passed",
-    "failed": "❌ failed",
-    "error": "💥 error",
-    "skipped": "⏭️ skipped",
-    "expected_failure": "🟡 expected failure",
-    "unexpected_pass": "❗ unexpected pass",
-    "not_applicable": "⚫ not applicable",
     "not_run": "⚪ not run",
+    "not_judged": "⚠️ not judged: skipped, not applicable or errored",
 }
+OUTCOME_ICONS = {
+    Outcome.PASSED: "✅",
+    Outcome.FAILED: "❌",
+    Outcome.ERROR: "💥",
+    Outcome.SKIPPED: "⏭️",
+    Outcome.EXPECTED_FAILURE: "🟡",
+    Outcome.UNEXPECTED_PASS: "❗",
+    Outcome.NOT_APPLICABLE: "⚫",
+    Outcome.NOT_RUN: "⚪",
+}
+OUTCOMES = {outcome.value: f"{icon} {outcome.label}" for outcome, icon in OUTCOME_ICONS.items()}
 
 
 def render_summary(document: dict[str, Any], catalogue: Catalogue) -> str:
     """The Markdown summary of a ``conformance.json`` document."""
     verdict = document["verdict"]
     client = document["client"]
-    named = _client(document) if client["name"] else "unknown"
+    named = client_name(document)
     lines = [
         f"# {VERDICTS[verdict]}",
         "",
-        f"**{VERDICTS[verdict].split(' ', 1)[1]}**: {VERDICT_NOTES[verdict]}",
+        f"**{Verdict(verdict).headline}**: {VERDICT_NOTES[verdict]}",
         "",
         f"- Client: {table_cell(named)} (`--client {table_cell(client['spec'])}`)",
         f"- Requirements: {_tally(document['totals']['requirements'])}",
@@ -71,7 +77,7 @@ def render_summary(document: dict[str, Any], catalogue: Catalogue) -> str:
         for requirement in by_section[section.key]:
             where = "<br>".join(_where(scenarios[sid]) for sid in requirement["failing"])
             lines.append(f"| {requirement['id']} | {OUTCOMES[requirement['outcome']]} | {where} |")
-    if document["expectations"] is not None:
+    if document.get("expectations") is not None:
         source = table_cell(document["expectations"]["file"])
         lines += ["", "## Declared exceptions", "", f"From `{source}`.", ""]
         lines += ["| Id | Status | Reason | Issue | Expires |", "|---|---|---|---|---|"]
@@ -84,7 +90,7 @@ def render_summary(document: dict[str, Any], catalogue: Catalogue) -> str:
 
 def render_comparison_summary(documents: list[tuple[str, dict[str, Any]]], catalogue: Catalogue) -> str:
     """One Markdown table with a column per run: the verdicts, then every requirement's outcome."""
-    names = [_client(document) for _, document in documents]
+    names = [client_name(document) for _, document in documents]
     outcomes = [{r["id"]: r["outcome"] for r in document["requirements"]} for _, document in documents]
     lines = [
         f"# Offline conformance: {len(documents)} runs compared",

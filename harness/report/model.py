@@ -40,6 +40,11 @@ class Outcome(StrEnum):
     NOT_APPLICABLE = "not_applicable"  # needs a test hook the client says it does not offer
     NOT_RUN = "not_run"  # requirements only: no scenario of the run checks it
 
+    @property
+    def label(self) -> str:
+        """How reports name it: "expected failure"."""
+        return self.value.replace("_", " ")
+
 
 # The worst outcome of a requirement's scenarios is the requirement's outcome.
 SEVERITY = (
@@ -66,6 +71,13 @@ class Verdict(StrEnum):
     CONFORMANT_WITH_EXCEPTIONS = "conformant_with_exceptions"  # the rest failed as declared
     NOT_CONFORMANT = "not_conformant"  # a requirement failed or errored, a declaration did not hold
     INCOMPLETE = "incomplete"  # nothing failed, but a requirement was skipped, not applicable or not run
+
+    @property
+    def headline(self) -> str:
+        """How reports headline it: "Conformant with declared exceptions"."""
+        if self is Verdict.CONFORMANT_WITH_EXCEPTIONS:
+            return "Conformant with declared exceptions"
+        return self.value.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import pytest
 from harness.cli import main as cli
 from harness.report import validate_document
 from harness.requirements import catalogue
+from tests.harness.report.test_diff import report
 
 ROOT = Path(__file__).parents[2]
 FAULTY = "inprocess:tests.harness.faulty_client:FaultyClient"
@@ -179,15 +180,26 @@ def test_compare_renders_one_matrix_with_a_column_per_client(
 
 
 @pytest.mark.parametrize(
-    "arguments",
-    [["report", "missing.json"], ["report", "--compare", "one.json"], ["report", "a.json", "b.json"]],
-    ids=["missing", "compare-one", "two-without-compare"],
+    ("arguments", "problem"),
+    [
+        (["report", "missing.json"], "missing.json: no such file"),
+        (["report", "broken.json"], "broken.json: not a conformance report"),
+        (["report", "--compare", "a.json"], "--compare needs two results or more"),
+        (["report", "a.json", "b.json"], "one result, or --compare with several"),
+    ],
+    ids=["missing", "not-a-report", "compare-one", "two-without-compare"],
 )
 def test_report_refuses_bad_input_with_exit_code_2(
-    arguments: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    arguments: list[str],
+    problem: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in ("one.json", "a.json", "b.json"):
-        (tmp_path / name).write_text(json.dumps({"report_version": 1}))
+    (tmp_path / "broken.json").write_text(json.dumps({"report_version": 1}))
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_text(json.dumps(report({"a.feature::A": "passed"}, {"MO-ENT-001": "passed"})))
     assert cli(arguments) == 2
-    assert capsys.readouterr().err.startswith("offline-conformance report: ")
+    assert capsys.readouterr().err.startswith(f"offline-conformance report: {problem}")
+    assert not (tmp_path / "reports").exists()

@@ -118,14 +118,25 @@ def test_a_declared_failure_that_passes_fails_the_run(suite: pytest.Pytester) ->
     assert outcome(document, "MO-ENT-008") == "failed"  # the odd row fails, undeclared
 
 
-def test_an_entry_that_matches_nothing_fails_an_otherwise_passing_run(suite: pytest.Pytester) -> None:
+@pytest.mark.parametrize("selection", [(), ("-k", "fails or even")], ids=["whole", "partial"])
+def test_an_entry_that_matches_nothing_fails_an_otherwise_passing_run(
+    suite: pytest.Pytester, selection: tuple[str, ...]
+) -> None:
     nothing = "expectations.feature::No such thing"
     declare(suite, ("MO-ENT-002", TOMORROW), (ODD, TOMORROW), (nothing, TOMORROW))
-    result, document = run(suite)
-    result.assert_outcomes(passed=2, xfailed=2)  # pytest alone would say 0
-    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result, document = run(suite, *selection)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # pytest alone would say 0
     assert document["verdict"] == "not_conformant"
     assert statuses(document)[nothing] == "unmatched"
+
+
+def test_an_entry_whose_scenarios_a_partial_run_left_out_is_not_run(suite: pytest.Pytester) -> None:
+    declare(suite, ("MO-ENT-002", TOMORROW), (ODD, TOMORROW))
+    result, document = run(suite, "-k", "fails")
+    result.assert_outcomes(xfailed=1, deselected=3)
+    assert result.ret == pytest.ExitCode.OK
+    assert document["verdict"] == "incomplete"
+    assert statuses(document) == {"MO-ENT-002": "held", ODD: "not_run"}
 
 
 def test_an_expired_entry_no_longer_excuses_its_failures(suite: pytest.Pytester) -> None:

@@ -103,6 +103,8 @@ def _scenario(outcome: str, error_kind: str | None = None, message: str | None =
         ([_scenario("passed"), _scenario("skipped")], "survived", 0),
         ([], "survived", 0),
         ([_scenario("error", "start_failed", "could not import 'clients.mutants'")], "broken", 0),
+        ([_scenario("failed"), _scenario("error", "setup", "the mock did not start")], "broken", 0),
+        ([_scenario("error", "undefined_step")], "broken", 0),
     ],
 )
 def test_a_mutant_is_judged_from_its_runs_report(
@@ -112,6 +114,20 @@ def test_a_mutant_is_judged_from_its_runs_report(
     assert entry["status"] == status
     assert len(entry["killed_by"]) == killers
     assert entry["scenarios_run"] == len(scenarios)
+
+
+def test_a_run_whose_report_is_unusable_is_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def truncated_report(command: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
+        report_dir = Path(command[command.index("--report-dir") + 1])
+        report_dir.mkdir(parents=True, exist_ok=True)
+        (report_dir / "conformance.json").write_text('{"report_version": 1, "scen', encoding="utf-8")
+        return subprocess.CompletedProcess(command, 1, "", "")
+
+    monkeypatch.setattr(mutants.subprocess, "run", truncated_report)
+    options = mutants.Options(tmp_path, FEATURES, ("offers_create_on_email",), 1, False)
+    entry = mutants.run_one(registry()["offers_create_on_email"], options, tmp_path)
+    assert entry["status"] == "broken"
+    assert "its report is unusable" in entry["message"] and "not JSON" in entry["message"]
 
 
 def test_a_broken_document_breaks_the_schema() -> None:

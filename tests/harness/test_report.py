@@ -364,6 +364,15 @@ def test_a_client_error_in_a_real_client_is_an_error_with_its_kind(pytester: pyt
     assert document["run"]["mock"]["embedded"] is True
 
 
+def test_an_xfail_mark_is_no_declaration_and_fails_the_run(suite: pytest.Pytester) -> None:
+    """Only an expectations file declares failures: pytest says 0, the verdict says not
+    conformant (never "with exceptions"), and the run fails."""
+    result = suite.runpytest("-p", "no:randomly", "-k", "expected")
+    result.assert_outcomes(xfailed=1)
+    assert load(suite.path / "reports")["verdict"] == "not_conformant"
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
 def test_an_unexpected_pass_without_strict_xfail_still_fails_the_run(suite: pytest.Pytester) -> None:
     result = suite.runpytest("-p", "no:randomly", "-o", "xfail_strict=false", "-k", "against")
     result.assert_outcomes(xpassed=1)

@@ -260,7 +260,7 @@ def test_diff_exits_0_without_and_1_with_a_regression(
     [
         (None, "no such file"),
         ("{not json", "not JSON (Expecting property name enclosed in double quotes at line 1, column 2)"),
-        ('{"report_version": 1}', "not a conformance report (7 schema problems; first: $: '"),
+        ('{"report_version": 1}', "not a conformance report (6 schema problems; first: $: '"),
         (json.dumps(BEFORE | {"report_version": 2}), "not a conformance report (1 schema problem; first: "),
     ],
     ids=["missing", "not-json", "not-a-report", "other-version"],

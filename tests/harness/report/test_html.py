@@ -4,7 +4,9 @@ outcome of the scenarios of that row of the example table."""
 
 from __future__ import annotations
 
+from harness.report import validate_document
 from harness.report.html import entity_matrix, render_html
+from harness.report.markdown import render_summary
 from harness.requirements import Command, catalogue
 from tests.harness.report.test_diff import report
 
@@ -18,6 +20,14 @@ def test_what_a_client_or_a_scenario_says_is_escaped() -> None:
     page = render_html(document, catalogue())
     assert "<script" not in page and "<img" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+
+
+def test_a_report_written_before_expectations_and_images_still_loads_and_renders() -> None:
+    document = report({"a.feature::Kept": "passed"}, {"MO-ENT-001": "passed"})
+    del document["expectations"], document["client"]["image"]
+    validate_document(document)
+    assert "<h1>Incomplete</h1>" in render_html(document, catalogue())
+    assert render_summary(document, catalogue()).startswith("# ⚠️ Incomplete")
 
 
 def test_a_cell_takes_the_worst_outcome_of_its_command_rows() -> None:
