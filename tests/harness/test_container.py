@@ -230,8 +230,16 @@ def test_an_interrupted_run_removes_its_containers(
 ) -> None:
     before = _our_containers(docker_engine)
     command = _suite_command(tmp_path, REFERENCE, *(("-n", str(workers)) if workers else ()))
+    output = (tmp_path / "run.log").open("w")
     run = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        command,
+        cwd=ROOT,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        # A shell running this in the background ignores SIGINT, and children inherit that: give
+        # the run the terminal's default, so that the signal below is the Ctrl-C it stands for.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 60
@@ -240,8 +248,10 @@ def test_an_interrupted_run_removes_its_containers(
             time.sleep(0.5)
         time.sleep(2)  # a scenario or two under way
         os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: every process of the run
-        assert run.wait(timeout=60) == pytest.ExitCode.INTERRUPTED
+        returncode = run.wait(timeout=60)
+        assert returncode == pytest.ExitCode.INTERRUPTED, (tmp_path / "run.log").read_text()[-4000:]
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
+        output.close()
