@@ -296,6 +296,9 @@ def report(
         if len(documents) < 2:
             err.write("offline-conformance report: --compare needs two results or more\n")
             return 2
+        if mutant_document is not None:
+            err.write("offline-conformance report: --mutants adds to one result's page, not to --compare\n")
+            return 2
         directory = Path(output or "reports")
         pages = {
             "comparison.html": render_comparison(documents, catalogue()),

@@ -6,6 +6,7 @@ page again from the saved result, and ``--compare`` one matrix of both clients."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from harness import mutants
 from harness.cli import main as cli
 from harness.report import validate_document
 from harness.requirements import catalogue
@@ -186,8 +188,9 @@ def test_compare_renders_one_matrix_with_a_column_per_client(
         (["report", "broken.json"], "broken.json: not a conformance report"),
         (["report", "--compare", "a.json"], "--compare needs two results or more"),
         (["report", "a.json", "b.json"], "one result, or --compare with several"),
+        (["report", "--compare", "a.json", "b.json", "--mutants", "m.json"], "--mutants adds to one"),
     ],
-    ids=["missing", "not-a-report", "compare-one", "two-without-compare"],
+    ids=["missing", "not-a-report", "compare-one", "two-without-compare", "compare-with-mutants"],
 )
 def test_report_refuses_bad_input_with_exit_code_2(
     arguments: list[str],
@@ -200,6 +203,10 @@ def test_report_refuses_bad_input_with_exit_code_2(
     (tmp_path / "broken.json").write_text(json.dumps({"report_version": 1}))
     for name in ("a.json", "b.json"):
         (tmp_path / name).write_text(json.dumps(report({"a.feature::A": "passed"}, {"MO-ENT-001": "passed"})))
+    now = dt.datetime.now(dt.UTC)
+    options = mutants.Options(tmp_path, ROOT / "features", (), 1, False)
+    no_mutants = mutants.build_document([], options, now, now, catalogue())
+    (tmp_path / "m.json").write_text(json.dumps(no_mutants))
     assert cli(arguments) == 2
     assert capsys.readouterr().err.startswith(f"offline-conformance report: {problem}")
     assert not (tmp_path / "reports").exists()
