@@ -36,6 +36,7 @@ from starlette.types import ASGIApp
 from mock_server.app import Settings, create_app
 from mock_server.auth import DEFAULT_ADMIN_TOKEN
 from mock_server.faults import InjectedConnectionFault
+from mock_server.seed.security import READ_ONLY
 
 __all__ = [
     "DEFAULT_SCALE",
@@ -94,6 +95,19 @@ class Dataverse:
             body = self.call("POST", f"{self.origin}/_mock/tokens", json={"systemuserid": user_id})
             self._users[user_id] = str(body["token"])
         return self._users[user_id]
+
+    def reader_token(self) -> str:
+        """A token acting as a seeded user who holds the Read Only role: what a container client is
+        given before a scenario signs it in, never the administrator's (the admin API refuses
+        it). Empty when no user holds that role."""
+        roles = self.get(
+            f"roles?$select=roleid&$filter=name eq '{READ_ONLY}'"
+            "&$expand=systemuserroles_association($select=systemuserid)"
+        )["value"]
+        readers = sorted(
+            user["systemuserid"] for role in roles for user in role["systemuserroles_association"]
+        )
+        return self.token_for(readers[0]) if readers else ""
 
     def entity_set(self, logical_name: str) -> str:
         """The entity set of a table, e.g. ``accounts`` for ``account``."""

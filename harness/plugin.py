@@ -212,7 +212,7 @@ class ClientUnderTest:
         """The running client, started first if need be; a container is told where ``dataverse`` is."""
         if self.session is None:
             container = replace(
-                self.container, dataverse_url=dataverse.server_url, dataverse_token=dataverse.admin_token
+                self.container, dataverse_url=dataverse.server_url, dataverse_token=dataverse.reader_token()
             )
             self.session = start_client(self.spec, timeout=self.timeout, aliases=ALIASES, container=container)
         return self.session
