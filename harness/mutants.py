@@ -33,13 +33,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, TextIO
 
 from clients.mutants import Mutant, registry
 from harness.report.diff import ReportInputError, load_report, read_json
-from harness.report.document import ReportSchemaError, distribution_version, schema_problems, timestamp
+from harness.report.document import (
+    ReportSchemaError,
+    distribution_version,
+    packaged_schema,
+    schema_problems,
+    timestamp,
+)
 from harness.report.html import render_html, render_mutants
 from harness.requirements import Catalogue, catalogue
 
@@ -247,9 +252,7 @@ def build_document(
 @cache
 def mutants_schema() -> dict[str, Any]:
     """The packaged JSON Schema of ``mutants.json``, version ``MUTANTS_VERSION``."""
-    source = files("harness.report").joinpath("schema", f"mutants-v{MUTANTS_VERSION}.json")
-    schema: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
-    return schema
+    return packaged_schema(f"mutants-v{MUTANTS_VERSION}.json")
 
 
 def validate_mutants_document(document: object) -> None:

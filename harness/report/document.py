@@ -178,7 +178,13 @@ def timestamp(moment: dt.datetime) -> str:
 @cache
 def report_schema() -> dict[str, Any]:
     """The packaged JSON Schema of ``conformance.json``, version ``REPORT_VERSION``."""
-    source = files("harness.report").joinpath("schema", f"conformance-v{REPORT_VERSION}.json")
+    return packaged_schema(f"conformance-v{REPORT_VERSION}.json")
+
+
+@cache
+def packaged_schema(name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in ``harness/report/schema/`` (reports, mutants, expectations)."""
+    source = files("harness.report").joinpath("schema", name)
     schema: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
     return schema
 

@@ -13,17 +13,14 @@ passes. After the run each entry is reviewed: ``held`` (its scenarios all failed
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
+from harness.report.document import packaged_schema, schema_problems
 from harness.report.model import Outcome, ScenarioRecord
 
 __all__ = ["BROKEN_DECLARATIONS", "Expectation", "Expectations", "ExpectationsError", "declarations_hold"]
@@ -73,10 +70,7 @@ class Expectations:
         except yaml.YAMLError as exc:
             raise ExpectationsError(f"{path} is not YAML: {exc}") from None
         data = _dates_as_text(data)
-        validator = jsonschema.Draft202012Validator(
-            _schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-        )
-        problems = [f"{error.json_path}: {error.message}" for error in validator.iter_errors(data)]
+        problems = schema_problems(packaged_schema("expectations-v1.json"), data)
         if problems:
             raise ExpectationsError(f"{path} breaks the expectations schema: " + "; ".join(problems[:5]))
         ids = [entry["id"] for entry in data["exceptions"]]
@@ -155,9 +149,3 @@ def _dates_as_text(data: Any) -> Any:
         return data.isoformat()
     return data
 
-
-@cache
-def _schema() -> dict[str, Any]:
-    source = files("harness.report").joinpath("schema", "expectations-v1.json")
-    schema: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
-    return schema

@@ -11,7 +11,7 @@ exceptions, the mutant matrix when a ``mutants.json`` is given, and the run's fa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -19,7 +19,7 @@ import jinja2
 
 from harness.report.document import client_name
 from harness.report.markdown import EXCEPTION_STATUS
-from harness.report.model import SEVERITY, Outcome, Verdict
+from harness.report.model import SEVERITY, Outcome, Verdict, counts
 from harness.requirements import Catalogue, Command
 
 __all__ = ["render_comparison", "render_html", "render_mutants"]
@@ -145,17 +145,11 @@ def _sections(document: dict[str, Any], catalogue: Catalogue) -> list[dict[str, 
         {
             "section": section,
             "requirements": by_section[section.key],
-            "counts": _tally(requirement["outcome"] for requirement in by_section[section.key]),
+            "counts": counts(Outcome(requirement["outcome"]) for requirement in by_section[section.key]),
         }
         for section in catalogue.sections
         if section.key in by_section
     ]
-
-
-def _tally(outcomes: Iterable[str]) -> dict[str, int]:
-    """How many of each outcome, in the order of ``OUTCOME_LABELS``, zeros left out."""
-    found = list(outcomes)
-    return {outcome: found.count(outcome) for outcome in OUTCOME_LABELS if outcome in found}
 
 
 def _mutant_rows(mutants: dict[str, Any]) -> list[dict[str, Any]]:
